@@ -131,6 +131,12 @@ function parsePacket(body: Buffer): { ok: true; packet: SohPacket } | { ok: fals
 export class FrameDecoder {
   #buffer: Buffer = Buffer.alloc(0);
   readonly #maxLength: number;
+  /**
+   * Bytes at the head that belong to a frame already rejected (its start byte dropped).
+   * A start byte inside is still tried, but control bytes inside are data, not ACK/NAK/EOT,
+   * and a failed try there is not another bad frame from the peer.
+   */
+  #rejected = 0;
 
   constructor(options: DecoderOptions = {}) {
     this.#maxLength = options.maxLength ?? 0xffff;
@@ -150,18 +156,21 @@ export class FrameDecoder {
   flushStale(): DecodeEvent[] {
     if (this.#buffer.length === 0) return [];
     const events: DecodeEvent[] = [];
-    events.push({ type: 'invalid', reason: 'incomplete frame, line went quiet', bytes: this.#take(1), badFrame: true });
+    const badFrame = this.#rejected === 0;
+    events.push({ type: 'invalid', reason: 'incomplete frame, line went quiet', bytes: this.#take(1), badFrame });
     events.push(...this.#drain());
     return events;
   }
 
   reset(): void {
     this.#buffer = Buffer.alloc(0);
+    this.#rejected = 0;
   }
 
   #take(count: number): Buffer {
     const taken = Buffer.from(this.#buffer.subarray(0, count));
     this.#buffer = this.#buffer.subarray(count);
+    this.#rejected = Math.max(0, this.#rejected - count);
     return taken;
   }
 
@@ -171,14 +180,14 @@ export class FrameDecoder {
       if (this.#buffer.length === 0) return events;
       const first = this.#buffer[0]!;
       if (first !== STX && first !== SOH) {
-        const control = CONTROL.get(first);
+        const control = this.#rejected === 0 ? CONTROL.get(first) : undefined;
         if (control !== undefined) {
           this.#take(1);
           events.push({ type: 'control', control });
           continue;
         }
         let junk = 1;
-        while (junk < this.#buffer.length && !this.#isStart(this.#buffer[junk]!)) junk++;
+        while (junk < this.#buffer.length && !this.#isStart(junk)) junk++;
         events.push({ type: 'invalid', reason: 'bytes outside a frame', bytes: this.#take(junk), badFrame: false });
         continue;
       }
@@ -190,18 +199,22 @@ export class FrameDecoder {
       }
       if (head.kind === 'bad') {
         // Drop only the start byte: the real frame may begin inside what we tried.
-        events.push({ type: 'invalid', reason: head.reason, bytes: this.#take(1), badFrame: true });
+        const inside = this.#rejected > 0;
+        events.push({ type: 'invalid', reason: head.reason, bytes: this.#take(1), badFrame: !inside });
+        if (!inside) this.#rejected = head.size - 1;
         continue;
       }
       // Incomplete: is there a whole valid frame after a false start?
       const later = this.#findLaterFrame();
       if (later === -1) return events;
-      events.push({ type: 'invalid', reason: 'false start byte before a valid frame', bytes: this.#take(later), badFrame: true });
+      const badFrame = this.#rejected === 0;
+      events.push({ type: 'invalid', reason: 'false start byte before a valid frame', bytes: this.#take(later), badFrame });
     }
   }
 
-  #isStart(byte: number): boolean {
-    return byte === STX || byte === SOH || CONTROL.has(byte);
+  #isStart(at: number): boolean {
+    const byte = this.#buffer[at]!;
+    return byte === STX || byte === SOH || (at >= this.#rejected && CONTROL.has(byte));
   }
 
   #findLaterFrame(): number {

@@ -19,8 +19,18 @@ export interface LinkOptions {
   readonly ackOptional?: boolean;
   /** Whether to answer the peer's frames with ACK/NAK. */
   readonly sendAcks?: boolean;
+  /**
+   * Decides how a good frame is acknowledged; for the emulator's fault injection. 'nak'
+   * treats the frame as if it had arrived damaged (it is not delivered); 'none' sends nothing.
+   */
+  readonly ackPolicy?: (raw: Buffer) => AckDecision;
   /** The timers, replaceable in tests. */
   readonly timers?: Timers;
+}
+
+export interface AckDecision {
+  readonly action: 'ack' | 'nak' | 'none';
+  readonly delayMs?: number;
 }
 
 export interface Timers {
@@ -68,6 +78,7 @@ export class Link {
   readonly #maxBadFrames: number;
   readonly #ackOptional: boolean;
   readonly #sendAcks: boolean;
+  readonly #ackPolicy: ((raw: Buffer) => AckDecision) | undefined;
   readonly #timers: Timers;
   readonly #listeners: { [K in keyof LinkEvents]: Set<LinkEvents[K]> } = {
     message: new Set(),
@@ -91,6 +102,7 @@ export class Link {
     this.#maxBadFrames = options.maxBadFrames ?? 3;
     this.#ackOptional = options.ackOptional ?? false;
     this.#sendAcks = options.sendAcks ?? true;
+    this.#ackPolicy = options.ackPolicy;
     this.#timers = options.timers ?? realTimers;
     this.#unsubscribe = [stream.onData((chunk) => this.#onData(chunk)), stream.onClose((info) => this.#onClose(info))];
     if (!stream.isOpen) this.#closed = true;
@@ -114,15 +126,15 @@ export class Link {
    * Rejects with a `link` error whose `delivery` says whether the peer may have taken it:
    * only explicit NAKs mean it did not.
    */
-  sendFrame(frame: Buffer, message: Message): Promise<void> {
+  sendFrame(frame: Buffer, message: Message, options: { corruptFirst?: boolean } = {}): Promise<void> {
     // Frames go out one at a time: a command-mode answer may be asked for while the
     // request's own send is still finishing.
-    const run = this.#queue.then(() => this.#sendNow(frame, message));
+    const run = this.#queue.then(() => this.#sendNow(frame, message, options.corruptFirst ?? false));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #sendNow(frame: Buffer, message: Message): Promise<void> {
+  async #sendNow(frame: Buffer, message: Message, corruptFirst: boolean): Promise<void> {
     let written = false;
     let silent = false;
     for (let attempt = 1; attempt <= this.#maxRetransmissions + 1; attempt++) {
@@ -199,12 +211,12 @@ export class Link {
           if (event.badFrame) this.#badFrame(event.reason);
           break;
         case 'frame':
-          this.#goodFrame();
+          if (!this.#goodFrame(event.raw)) break;
           this.#emit('trace', { direction: 'rx', kind: 'frame', raw: event.raw, message: event.message });
           this.#emit('message', event.message);
           break;
         case 'packet': {
-          this.#goodFrame();
+          if (!this.#goodFrame(event.raw)) break;
           this.#emit('trace', { direction: 'rx', kind: 'packet', raw: event.raw, number: event.packet.number });
           const assembled = this.#assembler.add(event.packet);
           if (assembled.type === 'message') this.#emit('message', assembled.message);
@@ -216,11 +228,28 @@ export class Link {
     }
   }
 
-  #goodFrame(): void {
+  /** Acknowledges a good frame; false when the ACK policy rejects it as damaged. */
+  #goodFrame(raw: Buffer): boolean {
+    const decision = this.#ackPolicy?.(raw) ?? { action: 'ack' };
+    if (decision.action === 'nak') {
+      this.#emit('trace', { direction: 'rx', kind: 'note', text: 'frame rejected on purpose (fault injection)' });
+      this.#delayed(decision.delayMs, () => this.sendControl('NAK'));
+      return false;
+    }
     this.#badInRow = 0;
     // The peer evidently has our frame if it is already answering.
     this.#ackWaiter?.('implicit');
-    if (this.#sendAcks) this.sendControl('ACK').catch(() => undefined);
+    if (this.#sendAcks && decision.action === 'ack') this.#delayed(decision.delayMs, () => this.sendControl('ACK'));
+    return true;
+  }
+
+  #delayed(delayMs: number | undefined, send: () => Promise<void>): void {
+    const run = (): void => {
+      if (this.#closed) return;
+      send().catch(() => undefined);
+    };
+    if (delayMs === undefined || delayMs <= 0) run();
+    else this.#timers.setTimeout(run, delayMs);
   }
 
   #badFrame(reason: string): void {
@@ -247,4 +276,10 @@ export class Link {
     this.#closed = true;
     this.#ackWaiter?.('closed');
   }
+}
+
+function corrupt(frame: Buffer): Buffer {
+  const copy = Buffer.from(frame);
+  copy[copy.length - 1] = copy[copy.length - 1]! ^ 0xff;
+  return copy;
 }
