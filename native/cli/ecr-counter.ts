@@ -154,7 +154,10 @@ export class EcrCounter {
       this.#syncDir();
     } catch (error) {
       this.#removeQuietly(temp);
-      throw new PinpadError('config', `cannot write the till transaction counter ${this.file}: ${describe(error)}`, { data: { file: this.file }, cause: error });
+      throw new PinpadError('config', `cannot write the till transaction counter ${this.file}: ${describe(error)}`, {
+        data: { file: this.file },
+        cause: error,
+      });
     }
   }
 

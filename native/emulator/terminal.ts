@@ -73,7 +73,14 @@ export interface EmulatorOptions {
   readonly now?: () => Date;
 }
 
-export const FAST_TIMING: EmulatorTiming = { cardDelayMs: 0, processingDelayMs: 0, waitIntervalMs: 200, qrPayDelayMs: 0, qrLifetimeMs: 120_000, cardTimeoutMs: 60_000 };
+export const FAST_TIMING: EmulatorTiming = {
+  cardDelayMs: 0,
+  processingDelayMs: 0,
+  waitIntervalMs: 200,
+  qrPayDelayMs: 0,
+  qrLifetimeMs: 120_000,
+  cardTimeoutMs: 60_000,
+};
 export const DEMO_TIMING: EmulatorTiming = {
   cardDelayMs: 2500,
   processingDelayMs: 1500,
@@ -258,7 +265,11 @@ export class EmulatedTerminal {
     const sbp = profile.sbp;
     const wrongId = request.text(Tag.terminalId);
     if (wrongId !== undefined && wrongId !== this.options.terminalId) {
-      await this.#final(request, { [Tag.status]: TxnStatus.NOT_PERFORMED, [Tag.resultText]: `НЕВЕРНЫЙ ID ТЕРМИНАЛА. ID: ${this.options.terminalId}`, [Tag.terminalId]: this.options.terminalId });
+      await this.#final(request, {
+        [Tag.status]: TxnStatus.NOT_PERFORMED,
+        [Tag.resultText]: `НЕВЕРНЫЙ ID ТЕРМИНАЛА. ID: ${this.options.terminalId}`,
+        [Tag.terminalId]: this.options.terminalId,
+      });
       return;
     }
     const check = (): void => {
@@ -409,7 +420,12 @@ export class EmulatedTerminal {
     await this.#working(this.options.timing.cardDelayMs, 'ВОЗВРАТ. ПРИЛОЖИТЕ, ВСТАВЬТЕ ИЛИ ПРОВЕДИТЕ КАРТУ', check);
     control.abortable = false;
     await this.#working(this.options.timing.processingDelayMs, 'ОБРАБОТКА. ЖДИТЕ ОТВЕТА БАНКА', () => undefined);
-    const refusal = this.options.scenario === 'decline' ? 'ОТКАЗ. ОПЕРАЦИЯ ОТКЛОНЕНА' : payment?.method === 'sbp' ? 'ОПЛАТА СБП: ИСПОЛЬЗУЙТЕ ВОЗВРАТ СБП' : this.#refundRefusal(payment, amount, 'refund');
+    const refusal =
+      this.options.scenario === 'decline'
+        ? 'ОТКАЗ. ОПЕРАЦИЯ ОТКЛОНЕНА'
+        : payment?.method === 'sbp'
+          ? 'ОПЛАТА СБП: ИСПОЛЬЗУЙТЕ ВОЗВРАТ СБП'
+          : this.#refundRefusal(payment, amount, 'refund');
     if (refusal || !payment) {
       await this.#final(request, { [Tag.status]: TxnStatus.DECLINED, [Tag.resultText]: refusal ?? 'ОПЕРАЦИЯ НЕ НАЙДЕНА', [Tag.cardNumber]: this.#pan() });
       return;
@@ -486,7 +502,13 @@ export class EmulatedTerminal {
       }
     }
     const code = Object.entries(this.options.profile.sbp.statusValues).find(([, value]) => value === state)?.[0];
-    const texts: Record<SbpState, string> = { done: 'ОПЛАЧЕНО', pending: 'ОЖИДАЕТ ОПЛАТЫ', rejected: 'ОТКЛОНЕНО', expired: 'ВРЕМЯ ДЕЙСТВИЯ ИСТЕКЛО', 'not-found': 'ОПЕРАЦИЯ НЕ НАЙДЕНА' };
+    const texts: Record<SbpState, string> = {
+      done: 'ОПЛАЧЕНО',
+      pending: 'ОЖИДАЕТ ОПЛАТЫ',
+      rejected: 'ОТКЛОНЕНО',
+      expired: 'ВРЕМЯ ДЕЙСТВИЯ ИСТЕКЛО',
+      'not-found': 'ОПЕРАЦИЯ НЕ НАЙДЕНА',
+    };
     await this.#final(request, {
       [Tag.status]: code ?? TxnStatus.NOT_PERFORMED,
       [Tag.resultText]: refund && state === 'done' ? 'ВОЗВРАТ ВЫПОЛНЕН' : texts[state],
@@ -548,7 +570,11 @@ export class EmulatedTerminal {
         return;
       }
     } else {
-      await this.#final(request, { [Tag.status]: TxnStatus.NOT_PERFORMED, [Tag.resultText]: `КОМАНДА ${command ?? '-'} НЕ ПОДДЕРЖИВАЕТСЯ`, [Tag.commandMode2]: command });
+      await this.#final(request, {
+        [Tag.status]: TxnStatus.NOT_PERFORMED,
+        [Tag.resultText]: `КОМАНДА ${command ?? '-'} НЕ ПОДДЕРЖИВАЕТСЯ`,
+        [Tag.commandMode2]: command,
+      });
       return;
     }
     await this.#final(request, { [Tag.status]: TxnStatus.APPROVED, [Tag.resultText]: 'ВЫПОЛНЕНО', [Tag.commandMode2]: command, [Tag.slip]: slip });

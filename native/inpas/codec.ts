@@ -266,6 +266,8 @@ export type AssemblyResult =
 export class PacketAssembler {
   #parts: Buffer[] = [];
   #last: number | undefined;
+  /** Body of the last packet of the previous multi-packet message, to spot its resend. */
+  #finished: Buffer | undefined;
 
   get inProgress(): boolean {
     return this.#parts.length > 0;
@@ -275,6 +277,13 @@ export class PacketAssembler {
     if (this.#last !== undefined && packet.number === this.#last && packet.number !== 0) {
       // The terminal resent a part because our ACK was lost.
       return { type: 'duplicate' };
+    }
+    if (this.#parts.length === 0 && packet.number === 0 && this.#finished?.equals(packet.body)) {
+      // The last part again, after the message was complete: our ACK of it was lost.
+      return { type: 'duplicate' };
+    }
+    if (this.#parts.length === 0 && packet.number > 1) {
+      return { type: 'error', reason: `packet ${packet.number} arrived without the packets before it` };
     }
     if (packet.number !== 0 && this.#last !== undefined && packet.number !== this.#last + 1) {
       const reason = `packet ${packet.number} after packet ${this.#last}`;
@@ -286,8 +295,10 @@ export class PacketAssembler {
       this.#last = packet.number;
       return { type: 'pending' };
     }
+    const multi = this.#parts.length > 1;
     const joined = Buffer.concat(this.#parts);
     this.reset();
+    this.#finished = multi ? packet.body : undefined;
     const parsed = parseFields(joined);
     return parsed.ok ? { type: 'message', message: parsed.message } : { type: 'error', reason: `joined packets: ${parsed.reason}` };
   }
@@ -295,5 +306,6 @@ export class PacketAssembler {
   reset(): void {
     this.#parts = [];
     this.#last = undefined;
+    this.#finished = undefined;
   }
 }

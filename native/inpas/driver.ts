@@ -1,7 +1,7 @@
 import { PinpadError } from './errors.js';
 import { Message, type FieldInput, type FieldValue } from './message.js';
 import { profileFields, type TerminalProfile } from './profile.js';
-import { resultFromError, resultFromResponse, type OperationName, type PaymentMethod, type PinpadResult, type ResultContext } from './result.js';
+import { resultFromError, resultFromResponse, type PaymentMethod, type PinpadResult, type ResultContext } from './result.js';
 import type { Session, SessionEvent } from './session.js';
 import { Tag } from './tags.js';
 
@@ -110,7 +110,8 @@ export class PinpadDriver {
     this.#terminalId = options.terminalId ?? '';
     this.#currency = options.currency ?? '643';
     if (!/^\d{3}$/.test(this.#currency)) throw new PinpadError('config', `currency must be a 3-digit numeric code such as 643, got "${this.#currency}"`);
-    if (!/^[0-9A-Za-z]{0,16}$/.test(this.#terminalId)) throw new PinpadError('config', `terminal id must be up to 16 letters or digits, got "${this.#terminalId}"`);
+    if (!/^[0-9A-Za-z]{0,16}$/.test(this.#terminalId))
+      throw new PinpadError('config', `terminal id must be up to 16 letters or digits, got "${this.#terminalId}"`);
     this.#responseTimeoutMs = options.responseTimeoutMs ?? 45_000;
     this.#operationTimeoutMs = options.operationTimeoutMs ?? 180_000;
     this.#settlementTimeoutMs = options.settlementTimeoutMs ?? 600_000;
@@ -192,7 +193,8 @@ export class PinpadDriver {
 
   buildStatus(request: StatusRequest, ownEcrNumber?: number): Message {
     const spec = request.refund ? this.profile.sbp.refundStatus : this.profile.sbp.paymentStatus;
-    if (request.ofEcrNumber === undefined && request.rrn === undefined) throw new PinpadError('usage', 'a status query needs the till number (--ecr) or the RRN (--rrn)');
+    if (request.ofEcrNumber === undefined && request.rrn === undefined)
+      throw new PinpadError('usage', 'a status query needs the till number (--ecr) or the RRN (--rrn)');
     if (request.ofEcrNumber !== undefined) checkEcrNumber(request.ofEcrNumber);
     if (request.rrn !== undefined) checkRrn(request.rrn);
     const fields: Record<number, FieldValue | undefined> = {
@@ -210,7 +212,12 @@ export class PinpadDriver {
   }
 
   buildUserCommand(kind: 'report' | 'full-report' | 'slip-copy'): Message {
-    const number = kind === 'report' ? this.profile.userCommands.shortReport : kind === 'full-report' ? this.profile.userCommands.fullReport : this.profile.userCommands.slipCopy;
+    const number =
+      kind === 'report'
+        ? this.profile.userCommands.shortReport
+        : kind === 'full-report'
+          ? this.profile.userCommands.fullReport
+          : this.profile.userCommands.slipCopy;
     return Message.of({ [Tag.operation]: this.profile.operations.userCommand, [Tag.terminalId]: this.#terminalId || undefined, [Tag.commandMode2]: number });
   }
 
@@ -224,7 +231,11 @@ export class PinpadDriver {
   }
 
   sale(request: SaleRequest, options: OperationOptions = {}): Promise<PinpadResult> {
-    return this.execute(this.buildSale(request), { operation: 'sale', requestedMethod: request.method, amount: request.amount, ecrNumber: request.ecrNumber }, options);
+    return this.execute(
+      this.buildSale(request),
+      { operation: 'sale', requestedMethod: request.method, amount: request.amount, ecrNumber: request.ecrNumber },
+      options,
+    );
   }
 
   void(request: VoidRequest, options: OperationOptions = {}): Promise<PinpadResult> {
@@ -236,7 +247,11 @@ export class PinpadDriver {
   }
 
   refund(request: RefundRequest, options: OperationOptions = {}): Promise<PinpadResult> {
-    return this.execute(this.buildRefund(request), { operation: 'refund', requestedMethod: request.method, amount: request.amount, ecrNumber: request.ecrNumber }, options);
+    return this.execute(
+      this.buildRefund(request),
+      { operation: 'refund', requestedMethod: request.method, amount: request.amount, ecrNumber: request.ecrNumber },
+      options,
+    );
   }
 
   status(request: StatusRequest, options: OperationOptions & { ownEcrNumber?: number } = {}): Promise<PinpadResult> {

@@ -140,7 +140,8 @@ export class Link {
     for (let attempt = 1; attempt <= this.#maxRetransmissions + 1; attempt++) {
       const outcome = this.#waitAck();
       try {
-        await this.stream.write(frame);
+        // Fault injection (emulator only): the first transmission arrives with a bad CRC.
+        await this.stream.write(corruptFirst && attempt === 1 ? corrupt(frame) : frame);
       } catch (error) {
         this.#ackWaiter = undefined;
         const pe = error instanceof PinpadError ? error : new PinpadError('link', String(error));

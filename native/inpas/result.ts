@@ -155,7 +155,8 @@ export function resultFromResponse(profile: TerminalProfile, response: Message, 
   }
   const card = response.text(Tag.cardNumber);
   const amount = response.int(Tag.amount) ?? ctx.amount;
-  const money = ctx.operation === 'sale' || ctx.operation === 'void' || ctx.operation === 'refund' || ctx.operation === 'status' || ctx.operation === 'refund-status';
+  const money =
+    ctx.operation === 'sale' || ctx.operation === 'void' || ctx.operation === 'refund' || ctx.operation === 'status' || ctx.operation === 'refund-status';
   return {
     status,
     operation: ctx.operation,

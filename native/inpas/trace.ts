@@ -51,7 +51,11 @@ export function formatTrace(event: LinkTraceEvent): string {
     }
     case 'packet': {
       const headerLength = event.raw.length >= 5 ? event.raw.readUInt16LE(3) : 0;
-      const head = event.raw.subarray(0, Math.min(event.raw.length, 5 + headerLength)).toString('hex').replace(/(..)/g, '$1 ').trim();
+      const head = event.raw
+        .subarray(0, Math.min(event.raw.length, 5 + headerLength))
+        .toString('hex')
+        .replace(/(..)/g, '$1 ')
+        .trim();
       return `${dir} packet #${event.number}${event.number === 0 ? ' (last)' : ''} ${event.raw.length} B: ${head} … [${event.raw.length - 7 - headerLength} field bytes]`;
     }
     case 'invalid': {

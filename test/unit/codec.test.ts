@@ -220,6 +220,26 @@ describe('SOH packets', () => {
     expect(last.type === 'message' && last.message.text(90)).toBe(slip);
   });
 
+  it('treats the last packet sent again after the message was complete as a duplicate', () => {
+    const got = packets(new FrameDecoder().push(Buffer.concat(encodePackets(longMessage, MAX))));
+    const assembler = new PacketAssembler();
+    let last = assembler.add(got[0]!);
+    for (const packet of got.slice(1)) last = assembler.add(packet);
+    expect(last.type).toBe('message');
+    expect(assembler.add(got[got.length - 1]!).type).toBe('duplicate');
+    // And the next message still assembles.
+    let next = assembler.add(got[0]!);
+    for (const packet of got.slice(1)) next = assembler.add(packet);
+    expect(next.type === 'message' && next.message.text(90)).toBe(slip);
+  });
+
+  it('refuses a sequence that does not start with its first packet', () => {
+    const got = packets(new FrameDecoder().push(Buffer.concat(encodePackets(longMessage, MAX))));
+    const result = new PacketAssembler().add(got[1]!);
+    expect(result.type).toBe('error');
+    expect(result.type === 'error' && result.reason).toMatch(/without the packets before it/);
+  });
+
   it('rejects maxFieldBytes that is not a positive integer', () => {
     expect(() => encodePackets(longMessage, 0)).toThrow(RangeError);
     expect(() => encodePackets(longMessage, 1.5)).toThrow(RangeError);
@@ -243,6 +263,15 @@ describe('FrameDecoder resynchronisation', () => {
     expect(decoder.pending).toBe(1);
     const events = decoder.push(WAIT_FRAME);
     expect(frames(events).map((message) => message.int(25))).toEqual([21]);
+    expect(decoder.pending).toBe(0);
+  });
+
+  it('finds the real frame inside a false start whose LEN ends within it', () => {
+    // Stray 02 03 00: a "frame" of 8 bytes that fails its CRC and swallows the real frame's start.
+    const decoder = new FrameDecoder();
+    const events = decoder.push(Buffer.concat([hex('02 03 00'), WAIT_FRAME]));
+    expect(frames(events).map((message) => message.int(25))).toEqual([21]);
+    expect(events.filter((event) => event.type === 'invalid' && event.badFrame)).toHaveLength(1);
     expect(decoder.pending).toBe(0);
   });
 

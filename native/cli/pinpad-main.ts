@@ -1,0 +1,7 @@
+import { runPinpad } from './pinpad.js';
+
+process.exitCode = await runPinpad(process.argv.slice(2), {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  env: process.env,
+});
