@@ -142,7 +142,8 @@ export class EmulatedTerminal {
   #queued: Message | undefined;
   #commandWaiter: ((reply: Message) => void) | undefined;
   #requests = 0;
-  #naksLeft: number;
+  /** Whether the current request's first frame was already NAKed (nakFirst fault). */
+  #naked = false;
   #dropsLeft: number;
   #lastSlip: string | undefined;
   readonly #now: () => Date;
@@ -151,7 +152,6 @@ export class EmulatedTerminal {
   constructor(options: EmulatorOptions) {
     this.options = options;
     this.#now = options.now ?? (() => new Date());
-    this.#naksLeft = options.faults.nakFirst ? 1 : 0;
     this.#dropsLeft = options.faults.dropAcks;
   }
 
@@ -189,13 +189,16 @@ export class EmulatedTerminal {
     return this.options.faults.always || this.#requests <= 1;
   }
 
-  #ackPolicy(_raw: Buffer): AckDecision {
+  #ackPolicy(raw: Buffer): AckDecision {
     const faults = this.options.faults;
     // Only new requests are disturbed; a resend of the request in progress and the till's
-    // command-mode answers are acknowledged normally.
-    if (!this.#busy) {
-      if (this.#naksLeft > 0) {
-        this.#naksLeft--;
+    // command-mode answers are acknowledged normally. A new request can arrive while the
+    // final answer of the previous one still waits for its ACK (it is queued): it is new too.
+    const busy = this.#busy;
+    if (!busy || (busy.answering && !this.#commandWaiter && !raw.equals(busy.request))) {
+      // The first request only, or every request with `always`; its resend is ACKed.
+      if (faults.nakFirst && !this.#naked && (faults.always || this.#requests === 0)) {
+        this.#naked = true;
         this.#log('fault: NAK of a good request frame');
         return { action: 'nak' };
       }
@@ -222,6 +225,7 @@ export class EmulatedTerminal {
       return;
     }
     this.#requests++;
+    this.#naked = false;
     let aborted = false;
     const controller = {
       request: raw,

@@ -76,9 +76,15 @@ export class Session {
     return this.#busy;
   }
 
-  /** A terminal frame that asks the till to do something rather than answering the request. */
-  isCommandRequest(message: Message): boolean {
-    return message.int(Tag.operation) === this.#commandOp && !message.has(Tag.status);
+  /**
+   * A terminal frame that asks the till to do something rather than answering the request:
+   * 25 = 63 without a transaction status (39). When the request was itself a user command
+   * (25 = 63), a frame naming the same command number (65) is its answer, not a request.
+   */
+  isCommandRequest(message: Message, request?: Message): boolean {
+    if (message.int(Tag.operation) !== this.#commandOp || message.has(Tag.status)) return false;
+    if (request?.int(Tag.operation) === this.#commandOp && message.text(Tag.commandMode2) === request.text(Tag.commandMode2)) return false;
+    return true;
   }
 
   async transact(request: Message, options: TransactOptions): Promise<Message> {
@@ -137,7 +143,7 @@ export class Session {
             if (text) emit({ type: 'screen', text });
             return;
           }
-          if (this.isCommandRequest(message)) {
+          if (this.isCommandRequest(message, request)) {
             this.#answerCommand(message, emit);
             return;
           }

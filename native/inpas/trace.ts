@@ -1,4 +1,4 @@
-import { maskPan, scrubText, SENSITIVE_TAGS } from './card-data.js';
+import { containsCardData, maskPan, scrubText, SENSITIVE_TAGS } from './card-data.js';
 import type { LinkTraceEvent } from './link.js';
 import { decodeText, type Message } from './message.js';
 import { BINARY_TAGS, Tag } from './tags.js';
@@ -32,7 +32,10 @@ export function redactedFrameHex(raw: Buffer): string {
     const length = raw.readUInt16LE(pos + 1);
     out.push(hex(raw[pos]!), hex(raw[pos + 1]!), hex(raw[pos + 2]!));
     const valueEnd = Math.min(pos + 3 + length, end);
-    for (let i = pos + 3; i < valueEnd; i++) out.push(SENSITIVE_TAGS.has(tag) ? 'xx' : hex(raw[i]!));
+    const value = raw.subarray(pos + 3, valueEnd);
+    // Hidden: card fields, and any text field that carries something card-like (a slip with a full number).
+    const hide = SENSITIVE_TAGS.has(tag) || (!BINARY_TAGS.has(tag) && containsCardData(decodeText(value)));
+    for (const byte of value) out.push(hide ? 'xx' : hex(byte));
     pos = valueEnd;
   }
   for (let i = pos; i < raw.length; i++) out.push(pos < end && i < end ? 'xx' : hex(raw[i]!));

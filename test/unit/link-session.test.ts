@@ -334,6 +334,24 @@ describe('Session', () => {
     expect(events).toContainEqual({ type: 'command', command: undefined, result: 0 });
   });
 
+  it('takes the answer to a user command without field 39 (same 65) as final, and a different 65 as a request', async () => {
+    const { session, terminal, options } = setup();
+    const report = Message.of({ 25: 63, 65: 20, 27: '00322346' });
+    const result = session.transact(report, options());
+    await terminal.takeRequest(report);
+    // The terminal asks for a host link in the middle of the report: a request, answered 67=1.
+    await terminal.sendMessage({ 25: '63', 65: '16' });
+    expect(await terminal.nextControl()).toBe(ACK);
+    expect((await terminal.nextFrame()).message.toRecord()).toEqual({ 25: '63', 65: '16', 67: '1' });
+    await terminal.send([ACK]);
+    // The report itself, answered with 67 and the slip but no 39.
+    await terminal.sendMessage({ 25: '63', 65: '20', 67: '0', 90: '0xDF^^ОТЧЕТ~ИТОГО 0.00' });
+    expect(await terminal.nextControl()).toBe(ACK);
+    const answer = await result;
+    expect(answer.text(90)).toBe('0xDF^^ОТЧЕТ~ИТОГО 0.00');
+    expect(answer.int(67)).toBe(0);
+  });
+
   it('returns a 25=63 frame that carries field 39 as the final response', async () => {
     const { session, terminal, options } = setup();
     const report = Message.of({ 25: 63, 65: 20, 26: '7', 27: '00322346' });
