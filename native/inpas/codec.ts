@@ -207,8 +207,9 @@ export class FrameDecoder {
       // Incomplete: is there a whole valid frame after a false start?
       const later = this.#findLaterFrame();
       if (later === -1) return events;
-      const badFrame = this.#rejected === 0;
-      events.push({ type: 'invalid', reason: 'false start byte before a valid frame', bytes: this.#take(later), badFrame });
+      // Junk before a good frame is not a damaged frame: NAKing it would make the peer resend
+      // the frame that is about to be ACKed, and the repeat could be taken for a new answer.
+      events.push({ type: 'invalid', reason: 'false start byte before a valid frame', bytes: this.#take(later), badFrame: false });
     }
   }
 

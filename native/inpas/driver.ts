@@ -303,12 +303,22 @@ export class PinpadDriver {
         operationTimeoutMs: options.operationTimeoutMs ?? this.#operationTimeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
         onEvent: onSessionEvent,
+        answerOperations: this.#answerOperations(request),
       });
       return resultFromResponse(this.profile, response, context);
     } catch (error) {
       if (error instanceof PinpadError && error.code !== 'usage' && error.code !== 'config' && error.code !== 'busy') return resultFromError(error, context);
       throw error;
     }
+  }
+
+  /** A card sale may be answered as the SBP payment the customer switched to; an emergency cancel as the operation it cancels. */
+  #answerOperations(request: Message): number[] {
+    const op = request.int(Tag.operation);
+    const ops: number[] = [];
+    const marker = this.profile.sbp.switchMarker;
+    if (op === this.profile.operations.sale && marker.field === Tag.operation && /^\d+$/.test(marker.value)) ops.push(Number(marker.value));
+    return ops;
   }
 
   #markedSwitched(message: Message): boolean {

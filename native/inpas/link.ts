@@ -89,6 +89,7 @@ export class Link {
   };
   #ackWaiter: AckWaiter | undefined;
   #queue: Promise<void> = Promise.resolve();
+  #lastReceived: Buffer | undefined;
   #badInRow = 0;
   #staleTimer: unknown;
   readonly #unsubscribe: Array<() => void>;
@@ -231,6 +232,10 @@ export class Link {
 
   /** Acknowledges a good frame; false when the ACK policy rejects it as damaged. */
   #goodFrame(raw: Buffer): boolean {
+    // A byte-identical repeat of the previous frame is the peer resending because it missed
+    // our ACK: it says nothing about whether our own frame arrived, so it is no implicit ACK.
+    const repeat = this.#lastReceived !== undefined && raw.equals(this.#lastReceived);
+    this.#lastReceived = raw;
     const decision = this.#ackPolicy?.(raw) ?? { action: 'ack' };
     if (decision.action === 'nak') {
       this.#emit('trace', { direction: 'rx', kind: 'note', text: 'frame rejected on purpose (fault injection)' });
@@ -238,8 +243,8 @@ export class Link {
       return false;
     }
     this.#badInRow = 0;
-    // The peer evidently has our frame if it is already answering.
-    this.#ackWaiter?.('implicit');
+    // The peer evidently has our frame if it is already answering with something new.
+    if (!repeat) this.#ackWaiter?.('implicit');
     if (this.#sendAcks && decision.action === 'ack') this.#delayed(decision.delayMs, () => this.sendControl('ACK'));
     return true;
   }

@@ -31,6 +31,8 @@ export interface TransactOptions {
   /** After an abort is sent, how long to wait for the terminal's own final answer, ms. */
   readonly abortGraceMs?: number;
   readonly onEvent?: (event: SessionEvent) => void;
+  /** Operation codes besides the request's own that its final answer may carry (a sale that became an SBP payment). */
+  readonly answerOperations?: readonly number[];
 }
 
 export interface SessionOptions {
@@ -101,6 +103,7 @@ export class Session {
 
   #run(request: Message, options: TransactOptions): Promise<Message> {
     const expectedEcr = request.text(Tag.ecrNumber);
+    const requestOp = request.int(Tag.operation);
     const emit = (event: SessionEvent): void => options.onEvent?.(event);
     return new Promise<Message>((resolve, reject) => {
       let delivery: 'none' | 'maybe' | 'delivered' = 'none';
@@ -150,6 +153,11 @@ export class Session {
           const ecr = message.text(Tag.ecrNumber);
           if (expectedEcr !== undefined && ecr !== undefined && ecr !== expectedEcr) {
             // A late answer to an earlier request; not ours.
+            return;
+          }
+          const answerOp = message.int(Tag.operation);
+          if (answerOp !== undefined && answerOp !== requestOp && !(options.answerOperations ?? []).includes(answerOp)) {
+            // An answer to another operation (a repeat of an earlier answer): not ours.
             return;
           }
           finish(undefined, message);
