@@ -52,10 +52,9 @@ export class EmulatorHost {
       packetSize: options.packetSize,
       ...(options.log ? { log: options.log } : {}),
       ...(options.trace ? { trace: options.trace } : {}),
-      onUnplug: () => {
-        void this.unplug().then(() => {
-          if (this.options.replugAfterMs !== undefined) this.#replugTimer = setTimeout(() => void this.replug(), this.options.replugAfterMs);
-        });
+      onUnplug: async () => {
+        await this.unplug();
+        if (this.options.replugAfterMs !== undefined) this.#replugTimer = setTimeout(() => void this.replug(), this.options.replugAfterMs);
       },
     });
   }

@@ -69,7 +69,7 @@ export interface EmulatorOptions {
   readonly log?: (line: string) => void;
   readonly trace?: (event: LinkTraceEvent) => void;
   /** Asked to remove the device (unplug fault). */
-  readonly onUnplug?: () => void;
+  readonly onUnplug?: () => Promise<void> | void;
   readonly now?: () => Date;
 }
 
@@ -254,7 +254,8 @@ export class EmulatedTerminal {
     if (this.#faultActive()) {
       if (faults.unplugAfterAck) {
         this.#log('fault: removing the device after ACK');
-        setTimeout(() => this.options.onUnplug?.(), 20);
+        // The device is gone before the terminal answers; the bank still goes through with it.
+        await this.options.onUnplug?.();
       }
       if (faults.silentAfterAck) {
         this.#log('fault: silent after ACK');

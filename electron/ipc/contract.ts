@@ -1,0 +1,158 @@
+/**
+ * The one contract between the UI and the main process: invoke methods with their input
+ * schemas and output types, and event streams with their payload types. The Electron IPC
+ * binding and the WebSocket bridge are both generated from this table; nothing else names
+ * a channel. Runtime schemas (zod) validate every input in main; outputs are typed.
+ *
+ * This file is imported by the renderer too, so it only imports types from the service.
+ */
+import { z } from 'zod';
+import { EVENT_NAMES, METHOD_NAMES, eventChannel, invokeChannel, type EventNameList, type MethodNameList } from './channels.js';
+import type { PinpadHealth } from '../service/connection.js';
+import type { Part, Receipt } from '../service/model.js';
+import type { LatePaymentEvent, PaymentEvent, RefundPlanItem, ServiceOperationResult } from '../service/payment-service.js';
+
+/** 100 million roubles: larger is a typo. */
+const MAX_KOPECKS = 10_000_000_000;
+export const kopecks = z.number().int().positive().max(MAX_KOPECKS);
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+
+const line = z.strictObject({
+  name: z.string().min(1).max(200),
+  quantity: z.number().positive().max(100_000),
+  amount: z.number().int().nonnegative().max(MAX_KOPECKS),
+});
+
+const refundItem = z.strictObject({ paymentId: id, amount: kopecks, cash: z.boolean().optional() });
+
+export interface AuditView {
+  readonly at: string;
+  readonly receiptId: string | null;
+  readonly partId: string | null;
+  readonly fromState: string | null;
+  readonly toState: string | null;
+  readonly event: string;
+  readonly detail: string | null;
+}
+
+export interface PublicConfig {
+  readonly mode: 'kiosk' | 'till';
+  readonly locale: 'ru' | 'en';
+  readonly qrSbp: boolean;
+  readonly emulator: boolean;
+  readonly pinpadTarget: string;
+  readonly terminalId: string;
+  readonly currencyCodeNumeric: number;
+  readonly timeoutSeconds: number;
+  readonly servicePinSet: boolean;
+  readonly bank: { readonly partialSameDayQrRefund: boolean; readonly refundSwitchedPayment: boolean };
+  readonly profileName: string;
+}
+
+/** One method: its input schema, its output type (phantom), and whether it needs the service PIN. */
+interface MethodSpec<I extends z.ZodType, O> {
+  readonly input: I;
+  readonly output: O;
+  readonly service: boolean;
+}
+
+/** `method<Output>()(inputSchema, needsServicePin)`: the output type is given, the input type comes from the schema. */
+function method<O>() {
+  return <I extends z.ZodType>(input: I, service = false): MethodSpec<I, O> => ({ input, output: undefined as unknown as O, service });
+}
+
+const none = z.strictObject({});
+const refundInput = z.strictObject({ receiptId: id, items: z.array(refundItem).min(1).max(50) });
+
+export const METHODS = {
+  'receipt.open': method<Receipt>()(z.strictObject({ id: id.optional(), lines: z.array(line).max(500), total: kopecks })),
+  'receipt.get': method<Receipt>()(z.strictObject({ receiptId: id })),
+  'receipt.search': method<Receipt[]>()(z.strictObject({ text: z.string().max(100).optional(), limit: z.number().int().min(1).max(200).optional() })),
+  'receipt.cancel': method<Receipt>()(z.strictObject({ receiptId: id, cashForUnrefundable: z.boolean().optional() })),
+  'payment.start': method<{ paymentId: string }>()(z.strictObject({ receiptId: id, method: z.enum(['card', 'sbp', 'cash']), amount: kopecks })),
+  'payment.cancel': method<{ requested: boolean }>()(z.strictObject({ paymentId: id })),
+  'refund.plan': method<RefundPlanItem[]>()(refundInput),
+  'refund.start': method<Part[]>()(refundInput),
+  'unknown.list': method<Part[]>()(none),
+  'unknown.resolve': method<Part[]>()(z.strictObject({ paymentId: id.optional() })),
+  'unknown.resolveManually': method<Part>()(
+    z.strictObject({
+      paymentId: id,
+      decision: z.enum(['approved', 'declined']),
+      note: z.string().min(3).max(500),
+      rrn: z
+        .string()
+        .regex(/^[0-9A-Za-z]{1,12}$/)
+        .optional(),
+    }),
+    true,
+  ),
+  'service.unlock': method<{ unlocked: boolean }>()(z.strictObject({ pin: z.string().min(1).max(32) })),
+  'service.lock': method<{ unlocked: boolean }>()(none),
+  'service.test': method<ServiceOperationResult>()(none, true),
+  'service.settle': method<ServiceOperationResult>()(none, true),
+  'service.report': method<ServiceOperationResult>()(z.strictObject({ full: z.boolean() }), true),
+  'service.slipCopy': method<ServiceOperationResult>()(none, true),
+  'service.journal': method<AuditView[]>()(
+    z.strictObject({ receiptId: id.optional(), paymentId: id.optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    true,
+  ),
+  'service.supportBundle': method<{ path: string }>()(none, true),
+  /** Quitting a kiosk needs the service PIN. */
+  'app.quit': method<{ quitting: boolean }>()(z.strictObject({ pin: z.string().min(1).max(32) })),
+  'config.get': method<PublicConfig>()(none),
+  'pinpad.health': method<PinpadHealth>()(none),
+} as const;
+
+export type MethodName = keyof typeof METHODS;
+
+// The preload's name list (channels.ts) and this table must agree, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesAgree: Same<MethodName, MethodNameList> = true;
+const eventsAgree: Same<EventName, EventNameList> = true;
+void namesAgree;
+void eventsAgree;
+export type MethodInput<M extends MethodName> = z.input<(typeof METHODS)[M]['input']>;
+export type MethodOutput<M extends MethodName> = (typeof METHODS)[M]['output'];
+export { METHOD_NAMES, EVENT_NAMES };
+
+export interface EventPayloads {
+  payment: PaymentEvent;
+  receipt: Receipt;
+  pinpad: PinpadHealth;
+  'late-payment': LatePaymentEvent;
+}
+export type EventName = keyof EventPayloads;
+
+/** How every error crosses a boundary. */
+export interface WireError {
+  readonly code: string;
+  readonly message: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+export type WireResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
+
+/** The API the renderer sees as `window.kiosk` (Electron) or through the bridge client (browser). */
+export interface KioskApi {
+  invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+/** An error from the main process, as the renderer receives it. */
+export class KioskError extends Error {
+  override readonly name = 'KioskError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly data?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+  }
+}
+
+export { invokeChannel, eventChannel };

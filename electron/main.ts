@@ -1,0 +1,168 @@
+/**
+ * The Electron main process: one instance, one window, the security baseline, and the
+ * payment service started and stopped with the app. Money is decided in the service; this
+ * file only hosts it and binds the contract to Electron IPC.
+ */
+import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EVENT_NAMES, METHOD_NAMES, eventChannel, invokeChannel } from './ipc/channels.js';
+import { createDispatcher, type CallContext } from './ipc/dispatch.js';
+import { createHandlers, subscribeServiceEvents } from './ipc/handlers.js';
+import { contentSecurityPolicy } from './bridge/server.js';
+import { startServiceApp, type ServiceApp } from './service/app.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererIndex = process.env.KIOSK_RENDERER_INDEX ?? join(here, '..', 'renderer', 'index.html');
+const preloadPath = join(here, 'preload.cjs');
+
+/** Keys that would let a customer leave, reload or inspect the kiosk. */
+const KIOSK_BLOCKED_KEYS = new Set(['F5', 'F11', 'F12', 'Escape']);
+const KIOSK_BLOCKED_CTRL = new Set(['r', 'w', 'q', 'n', 't', 'p', 's', 'o', 'u', 'i', 'j', 'f', '+', '-', '=', '0']);
+
+let serviceApp: ServiceApp | undefined;
+let mainWindow: BrowserWindow | undefined;
+let quitAllowed = false;
+const contexts = new WeakMap<WebContents, CallContext>();
+
+function configPath(): string | undefined {
+  const arg = process.argv.find((a) => a.startsWith('--config='));
+  if (arg) return arg.slice('--config='.length);
+  if (process.env.KIOSK_CONFIG) return process.env.KIOSK_CONFIG;
+  const system = '/etc/inpas-kiosk/config.toml';
+  return existsSync(system) ? system : undefined;
+}
+
+/** IPC only from our own window showing our own page. */
+function trustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  if (!mainWindow || event.sender !== mainWindow.webContents || !frame) return false;
+  return frame.url.startsWith(pathToFileURL(rendererIndex).href);
+}
+
+function hardenContents(contents: WebContents, kiosk: boolean): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (url !== pathToFileURL(rendererIndex).href) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  if (kiosk) {
+    contents.on('before-input-event', (event, input) => {
+      const key = input.key.length === 1 ? input.key.toLowerCase() : input.key;
+      if (KIOSK_BLOCKED_KEYS.has(input.key) || ((input.control || input.meta) && KIOSK_BLOCKED_CTRL.has(key)) || (input.alt && input.key === 'F4'))
+        event.preventDefault();
+    });
+    contents.on('devtools-opened', () => contents.closeDevTools());
+  }
+}
+
+async function createWindow(svc: ServiceApp): Promise<void> {
+  const kiosk = svc.config.mode === 'kiosk';
+  mainWindow = new BrowserWindow({
+    show: false,
+    fullscreen: kiosk,
+    kiosk,
+    autoHideMenuBar: true,
+    width: 1280,
+    height: 800,
+    backgroundColor: '#ffffff',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      devTools: !kiosk,
+      spellcheck: false,
+    },
+  });
+  hardenContents(mainWindow.webContents, kiosk);
+  mainWindow.on('close', (event) => {
+    if (kiosk && !quitAllowed) event.preventDefault();
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  await mainWindow.loadFile(rendererIndex);
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-navigate', (event, url) => {
+      if (url !== pathToFileURL(rendererIndex).href) event.preventDefault();
+    });
+  });
+  await app.whenReady();
+
+  const csp = contentSecurityPolicy("'none'");
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  void shell;
+
+  const svc = await startServiceApp({
+    ...(configPath() ? { configPath: configPath()! } : {}),
+    dataDir: app.getPath('userData'),
+    quit: () => {
+      quitAllowed = true;
+      app.quit();
+    },
+  });
+  serviceApp = svc;
+  const dispatch = createDispatcher(createHandlers(svc), (line, data) => svc.logger.warn({ ...data }, line));
+  let windowCount = 0;
+  for (const name of METHOD_NAMES) {
+    ipcMain.handle(invokeChannel(name), (event, payload: unknown) => {
+      if (!trustedSender(event)) {
+        svc.logger.warn({ method: name, url: event.senderFrame?.url }, 'IPC from an untrusted sender refused');
+        return { ok: false, error: { code: 'forbidden', message: 'IPC from an untrusted sender' } };
+      }
+      let ctx = contexts.get(event.sender);
+      if (!ctx) {
+        ctx = { unlocked: false, caller: `window ${++windowCount}` };
+        contexts.set(event.sender, ctx);
+      }
+      return dispatch(name, payload, ctx);
+    });
+  }
+  subscribeServiceEvents(svc.service, svc.onHealth, (name, payload) => {
+    if (EVENT_NAMES.includes(name) && mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel(name), payload);
+  });
+
+  app.on('before-quit', (event) => {
+    if (svc.config.mode === 'kiosk' && !quitAllowed) {
+      event.preventDefault();
+      return;
+    }
+  });
+  app.on('will-quit', (event) => {
+    if (serviceApp) {
+      event.preventDefault();
+      const stopping = serviceApp;
+      serviceApp = undefined;
+      void stopping.stop().finally(() => app.exit(0));
+    }
+  });
+  app.on('window-all-closed', () => {
+    if (svc.config.mode !== 'kiosk') app.quit();
+  });
+  await createWindow(svc);
+}
+
+void main().catch((error: unknown) => {
+  console.error('the app could not start:', error);
+  app.exit(1);
+});

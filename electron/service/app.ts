@@ -1,0 +1,201 @@
+/**
+ * The service as one unit: configuration, logs, journal, pin-pad connection (or the built-in
+ * emulator), payment service and recovery. Electron's main process and browser mode both
+ * start it the same way; it never imports electron.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatTrace } from '../../native/inpas/trace.js';
+import { EmulatorHost } from '../../native/emulator/host.js';
+import { parseEmulatorArgs } from '../../native/cli/emulator.js';
+import { DEMO_TIMING, NO_FAULTS } from '../../native/emulator/terminal.js';
+import type { PublicConfig } from '../ipc/contract.js';
+import type { HandlerDeps } from '../ipc/handlers.js';
+import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolvePinpadTarget, verifyPin, type AppConfig } from './config.js';
+import { describeTarget, PinpadConnection, type PinpadHealth, type PinpadTarget } from './connection.js';
+import { Journal } from './journal.js';
+import { createLogger, createTraceWriter, type ServiceLogger, type TraceWriter } from './logger.js';
+import { PaymentService } from './payment-service.js';
+import { writeSupportBundle } from './support-bundle.js';
+
+export interface ServiceAppOptions {
+  /** The configuration file; absent = defaults (the built-in emulator). */
+  readonly configPath?: string;
+  /** Journal, logs, emulator device and support bundles live here. */
+  readonly dataDir: string;
+  /** Extra `pinpad-emulator` options for the built-in emulator (e.g. ["--fast"]). */
+  readonly emulatorArgs?: readonly string[];
+  /** What `app.quit` does. */
+  readonly quit?: () => void;
+  /** Seconds the pin pad may stay silent before an answer is given up (default 45). */
+  readonly responseTimeoutSeconds?: number;
+}
+
+export interface ServiceApp extends HandlerDeps {
+  readonly config: AppConfig;
+  readonly connection: PinpadConnection;
+  readonly logger: ServiceLogger;
+  readonly emulator: EmulatorHost | undefined;
+  readonly dataDir: string;
+  onHealth(listener: (health: PinpadHealth) => void): () => void;
+  stop(): Promise<void>;
+}
+
+function hasSocat(): boolean {
+  try {
+    execFileSync('socat', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const config = options.configPath ? loadConfig(options.configPath) : parseConfigText('', '(defaults)');
+  const profile = loadPinpadProfile(config, options.configPath ?? '(defaults)');
+  const logsDir = resolveLogsDir(config, options.dataDir);
+  const logger = createLogger({ dir: logsDir, maxSizeMB: config.logs.maxSizeMB, retentionDays: config.logs.retentionDays });
+  const trace: TraceWriter | undefined = config.logs.trace
+    ? createTraceWriter({ dir: logsDir, maxSizeMB: config.logs.maxSizeMB, retentionDays: config.logs.retentionDays })
+    : undefined;
+  const journal = new Journal(join(options.dataDir, 'journal.sqlite'));
+
+  const resolved = resolvePinpadTarget(config);
+  let emulator: EmulatorHost | undefined;
+  let target: PinpadTarget;
+  if (resolved.emulator) {
+    // No pin pad configured: the built-in emulator stands in, on a pseudo-terminal like a real one.
+    const useTcp = !hasSocat();
+    const link = join(options.dataDir, 'ttyEMULATOR');
+    const parsed = parseEmulatorArgs([
+      ...(useTcp ? ['--tcp', '0'] : ['--pty', link]),
+      '--ledger',
+      join(options.dataDir, 'emulator-ledger.json'),
+      ...(options.emulatorArgs ?? []),
+    ]);
+    if (parsed === 'help') throw new Error('emulator options: --help is not an option here');
+    emulator = await EmulatorHost.start({
+      ...(parsed.pty !== undefined ? { pty: parsed.pty } : {}),
+      ...(parsed.tcpPort !== undefined ? { tcpPort: parsed.tcpPort } : {}),
+      terminalId: config.pinpad.id || parsed.terminalId,
+      profile,
+      scenario: parsed.scenario,
+      ...(parsed.ledgerPath ? { ledgerPath: parsed.ledgerPath } : {}),
+      timing: options.emulatorArgs?.length ? parsed.timing : DEMO_TIMING,
+      quirks: {
+        noPartialSameDayQrRefund: parsed.quirks.noPartialSameDayQrRefund ?? !profile.bank.partialSameDayQrRefund,
+        noSwitchedRefund: parsed.quirks.noSwitchedRefund ?? !profile.bank.refundSwitchedPayment,
+        voidNoTemplate: parsed.quirks.voidNoTemplate ?? false,
+        fullPan: parsed.quirks.fullPan ?? false,
+      },
+      faults: options.emulatorArgs?.length ? parsed.faults : NO_FAULTS,
+      packetSize: parsed.packetSize,
+      ...(parsed.replugAfterMs !== undefined ? { replugAfterMs: parsed.replugAfterMs } : {}),
+      log: (line) => logger.debug({ emulator: true }, line),
+    });
+    const [host, port] = useTcp ? emulator.address.split(':') : [];
+    target = useTcp ? { kind: 'tcp', host: host!, port: Number(port) } : { kind: 'serial', path: emulator.address, baudRate: 115200 };
+    logger.warn({ target: describeTarget(target) }, 'no pin pad configured: the built-in emulator stands in (no real payments)');
+  } else {
+    target = resolved.target;
+  }
+
+  // With no [pinpad] section the emulator shows every flow, QR included.
+  const qrSbp = config.pinpad.section === undefined ? true : config.pinpad.qrSBP;
+  const healthListeners = new Set<(health: PinpadHealth) => void>();
+  const connection = new PinpadConnection({
+    target,
+    profile,
+    terminalId: config.pinpad.id,
+    currency: String(config.pinpad.currencyCodeNumeric).padStart(3, '0'),
+    operationTimeoutMs: config.pinpad.timeout * 1000,
+    responseTimeoutMs: (options.responseTimeoutSeconds ?? 45) * 1000,
+    emulator: emulator !== undefined,
+    onHealth: (health) => {
+      logger.info({ pinpad: health.state, problem: health.problem, target: health.target }, 'pin pad connection');
+      for (const listener of healthListeners) listener(health);
+    },
+    ...(trace ? { onTrace: (event) => trace.write(formatTrace(event)) } : {}),
+  });
+  await connection.start();
+
+  const service = new PaymentService({
+    journal,
+    pinpad: connection,
+    profile,
+    mode: config.mode,
+    qrSbp: qrSbp,
+    reverseLatePayments: config.sbp.reverseLatePayments,
+  });
+  service.on('payment', (event) => {
+    if (event.phase === 'done' || event.phase === 'intent' || event.phase === 'method-switched' || event.phase === 'cancel-requested') {
+      logger.info(
+        {
+          paymentId: event.paymentId,
+          receiptId: event.receiptId,
+          phase: event.phase,
+          state: event.part?.state,
+          amount: event.part?.amount,
+          method: event.part?.method,
+        },
+        'payment',
+      );
+    }
+  });
+  service.on('late-payment', (event) => logger.warn({ ...event }, 'a QR payment arrived after its QR expired or was cancelled'));
+
+  // Recovery at start: whatever was left in flight by a crash is resolved through the terminal.
+  const unresolved = service.listUnresolved();
+  if (unresolved.length > 0) {
+    logger.warn({ count: unresolved.length }, 'unresolved payments found at start: recovering');
+    await connection.waitConnected(5000);
+    const after = await service.recover();
+    logger.info({ states: after.map((p) => `${p.id}:${p.state}`) }, 'recovery at start done');
+  }
+
+  const publicConfig = (): PublicConfig => ({
+    mode: config.mode,
+    locale: config.locale,
+    qrSbp: qrSbp,
+    emulator: emulator !== undefined,
+    pinpadTarget: describeTarget(target),
+    terminalId: connection.health.terminalId ?? config.pinpad.id,
+    currencyCodeNumeric: config.pinpad.currencyCodeNumeric,
+    timeoutSeconds: config.pinpad.timeout,
+    servicePinSet: config.service.pinHash !== undefined,
+    bank: { ...profile.bank },
+    profileName: profile.name,
+  });
+
+  let stopped = false;
+  return {
+    config,
+    connection,
+    logger,
+    emulator,
+    dataDir: options.dataDir,
+    service,
+    journal,
+    health: () => connection.health,
+    publicConfig,
+    verifyPin: (pin) => config.service.pinHash !== undefined && verifyPin(pin, config.service.pinHash),
+    writeSupportBundle: () => writeSupportBundle({ outDir: join(options.dataDir, 'support'), logsDir, journal, config, health: connection.health }),
+    quit: options.quit ?? (() => undefined),
+    onHealth(listener) {
+      healthListeners.add(listener);
+      return () => healthListeners.delete(listener);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      service.stop();
+      await connection.stop();
+      await emulator?.stop();
+      journal.close();
+      trace?.close();
+      logger.flush();
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { existsSync } from 'node:fs';
+import { PinpadDriver } from '../../native/inpas/driver.js';
+import { PinpadError } from '../../native/inpas/errors.js';
+import { Link, type LinkTraceEvent } from '../../native/inpas/link.js';
+import type { TerminalProfile } from '../../native/inpas/profile.js';
+import { Session } from '../../native/inpas/session.js';
+import { SerialStream } from '../../native/transport/serial.js';
+import { TcpStream } from '../../native/transport/tcp.js';
+import type { ByteStream } from '../../native/transport/types.js';
+
+export type PinpadTarget =
+  { readonly kind: 'serial'; readonly path: string; readonly baudRate: number } | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
+
+export interface PinpadHealth {
+  readonly state: ConnectionState;
+  /** The built-in emulator stands in for a pin pad. */
+  readonly emulator: boolean;
+  readonly target: string;
+  readonly terminalId: string | undefined;
+  readonly model: string | undefined;
+  /** Why it is not connected, in words. */
+  readonly problem: string | undefined;
+  readonly since: string;
+}
+
+export interface ConnectionOptions {
+  readonly target: PinpadTarget;
+  readonly profile: TerminalProfile;
+  readonly terminalId: string;
+  readonly currency: string;
+  /** Whole-operation timeout, ms (the configuration's `timeout`). */
+  readonly operationTimeoutMs: number;
+  readonly responseTimeoutMs?: number;
+  readonly emulator: boolean;
+  /** How often to look for the device while it is away, ms. */
+  readonly retryMs?: number;
+  readonly onHealth?: (health: PinpadHealth) => void;
+  readonly onTrace?: (event: LinkTraceEvent) => void;
+  /** Opens the byte stream; replaceable in tests. */
+  readonly open?: (target: PinpadTarget) => Promise<ByteStream>;
+}
+
+export function describeTarget(target: PinpadTarget): string {
+  return target.kind === 'serial' ? target.path : `${target.host}:${target.port}`;
+}
+
+function defaultOpen(target: PinpadTarget): Promise<ByteStream> {
+  return target.kind === 'serial'
+    ? SerialStream.open({ path: target.path, baudRate: target.baudRate })
+    : TcpStream.connect({ host: target.host, port: target.port });
+}
+
+/**
+ * Keeps the pin pad connected: opens the port, notices an unplug, and reconnects with a new
+ * port object when the device comes back. Nothing is ever re-sent on reconnect: an operation
+ * cut by the unplug ends as unknown and goes to recovery.
+ */
+export class PinpadConnection {
+  readonly options: ConnectionOptions;
+  #stream: ByteStream | undefined;
+  #driver: PinpadDriver | undefined;
+  #health: PinpadHealth;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  #connecting: Promise<void> | undefined;
+
+  constructor(options: ConnectionOptions) {
+    this.options = options;
+    this.#health = {
+      state: 'connecting',
+      emulator: options.emulator,
+      target: describeTarget(options.target),
+      terminalId: options.terminalId || undefined,
+      model: undefined,
+      problem: undefined,
+      since: new Date().toISOString(),
+    };
+  }
+
+  get health(): PinpadHealth {
+    return this.#health;
+  }
+
+  #setHealth(change: Partial<PinpadHealth>): void {
+    const stateChanged = change.state !== undefined && change.state !== this.#health.state;
+    this.#health = { ...this.#health, ...change, ...(stateChanged ? { since: new Date().toISOString() } : {}) };
+    this.options.onHealth?.(this.#health);
+  }
+
+  /** Starts connecting; resolves after the first attempt (connected or not). */
+  async start(): Promise<void> {
+    await this.#attempt();
+  }
+
+  /** The driver, or a `link` error (nothing sent) while the pin pad is away. */
+  driver(): PinpadDriver {
+    if (!this.#driver || !this.#stream?.isOpen) {
+      throw new PinpadError('link', `the pin pad (${this.#health.target}) is not connected${this.#health.problem ? `: ${this.#health.problem}` : ''}`, {
+        delivery: 'none',
+      });
+    }
+    return this.#driver;
+  }
+
+  /** Waits up to `ms` for the connection (used right after start and after a replug). */
+  async waitConnected(ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (this.#health.state === 'connected') return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.#health.state === 'connected';
+  }
+
+  #attempt(): Promise<void> {
+    if (this.#connecting) return this.#connecting;
+    this.#connecting = this.#connect().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#stopped) return;
+    const { target } = this.options;
+    if (target.kind === 'serial' && !existsSync(target.path)) {
+      this.#scheduleRetry(`${target.path} does not exist (cable unplugged, or the udev rule is missing)`);
+      return;
+    }
+    let stream: ByteStream;
+    try {
+      stream = await (this.options.open ?? defaultOpen)(target);
+    } catch (error) {
+      this.#scheduleRetry(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    if (this.#stopped) {
+      await stream.close();
+      return;
+    }
+    const link = new Link(stream, { ackOptional: target.kind === 'tcp' });
+    if (this.options.onTrace) link.on('trace', this.options.onTrace);
+    const session = new Session(link, { waitOperation: this.options.profile.operations.wait, commandOperation: this.options.profile.operations.userCommand });
+    this.#driver = new PinpadDriver({
+      session,
+      profile: this.options.profile,
+      terminalId: this.options.terminalId,
+      currency: this.options.currency,
+      operationTimeoutMs: this.options.operationTimeoutMs,
+      ...(this.options.responseTimeoutMs !== undefined ? { responseTimeoutMs: this.options.responseTimeoutMs } : {}),
+    });
+    this.#stream = stream;
+    stream.onClose((info) => {
+      if (this.#stream !== stream) return;
+      this.#stream = undefined;
+      this.#driver = undefined;
+      link.dispose();
+      if (this.#stopped) return;
+      this.#scheduleRetry(info.disconnected ? 'the pin pad was disconnected' : 'the connection was closed');
+    });
+    this.#setHealth({ state: 'connected', problem: undefined });
+  }
+
+  #scheduleRetry(problem: string): void {
+    if (this.#stopped) return;
+    this.#setHealth({ state: this.#health.state === 'connecting' && !this.#stream ? 'reconnecting' : 'reconnecting', problem });
+    clearTimeout(this.#timer);
+    // A plain timer, not a busy loop: no CPU is spent while the device is away.
+    this.#timer = setTimeout(() => void this.#attempt(), this.options.retryMs ?? 1000);
+    this.#timer.unref?.();
+  }
+
+  /** Records what a connection test told about the terminal. */
+  noteTerminal(info: { terminalId?: string | undefined; model?: string | undefined }): void {
+    this.#setHealth({ ...(info.terminalId ? { terminalId: info.terminalId } : {}), ...(info.model ? { model: info.model } : {}) });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    const stream = this.#stream;
+    this.#stream = undefined;
+    this.#driver = undefined;
+    await stream?.close().catch(() => undefined);
+    this.#setHealth({ state: 'stopped' });
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * npm run web — browser mode: the payment service, the built-in emulator when no pin pad is
+ * configured, the WebSocket bridge, and the built UI at http://127.0.0.1:5780/ (token in the
+ * URL fragment). Runs until stopped. Options: --port N, --config FILE, --data-dir DIR,
+ * --emulator "<pinpad-emulator options>" (e.g. "--fast --scenario switch-to-qr").
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startBridge, type Bridge } from '../electron/bridge/server.js';
+import { createDispatcher } from '../electron/ipc/dispatch.js';
+import { createHandlers, subscribeServiceEvents } from '../electron/ipc/handlers.js';
+import { startServiceApp, type ServiceApp } from '../electron/service/app.js';
+
+export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const UI_DIR = join(ROOT, 'dist', 'renderer');
+
+export interface WebModeOptions {
+  readonly port?: number;
+  readonly configPath?: string;
+  readonly dataDir: string;
+  readonly emulatorArgs?: readonly string[];
+  readonly staticDir?: string;
+  readonly token?: string;
+  readonly responseTimeoutSeconds?: number;
+  readonly onQuit?: () => void;
+}
+
+export interface WebMode {
+  readonly app: ServiceApp;
+  readonly bridge: Bridge;
+  stop(): Promise<void>;
+}
+
+export async function startWebMode(options: WebModeOptions): Promise<WebMode> {
+  const app = await startServiceApp({
+    dataDir: options.dataDir,
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+    ...(options.emulatorArgs ? { emulatorArgs: options.emulatorArgs } : {}),
+    ...(options.responseTimeoutSeconds ? { responseTimeoutSeconds: options.responseTimeoutSeconds } : {}),
+    quit: () => options.onQuit?.(),
+  });
+  try {
+    const dispatch = createDispatcher(createHandlers(app), (line, data) => app.logger.warn({ ...data }, line));
+    const bridge = await startBridge({
+      port: options.port ?? 5780,
+      token: options.token ?? app.config.bridge.token ?? randomBytes(24).toString('base64url'),
+      dispatch,
+      subscribe: (emit) => subscribeServiceEvents(app.service, app.onHealth, emit),
+      ...(options.staticDir !== undefined ? { staticDir: options.staticDir } : {}),
+      log: (line, data) => app.logger.warn({ ...data }, line),
+    });
+    return {
+      app,
+      bridge,
+      async stop() {
+        await bridge.close();
+        await app.stop();
+      },
+    };
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      config: { type: 'string' },
+      'data-dir': { type: 'string' },
+      emulator: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write('npm run web -- [--port 5780] [--config FILE] [--data-dir DIR] [--emulator "<pinpad-emulator options>"]\n');
+    return;
+  }
+  const port = values.port === undefined ? 5780 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port takes a port number, got "${values.port}"`);
+  if (!existsSync(join(UI_DIR, 'index.html'))) throw new Error(`the UI is not built (${UI_DIR}); run "npm run build:ui" first`);
+  let stopping = false;
+  const web = await startWebMode({
+    port,
+    dataDir: resolve(values['data-dir'] ?? join(ROOT, '.state', 'web')),
+    ...(values.config ? { configPath: resolve(values.config) } : {}),
+    ...(values.emulator ? { emulatorArgs: values.emulator.split(/\s+/).filter(Boolean) } : {}),
+    staticDir: UI_DIR,
+    onQuit: () => stop(),
+  });
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void web.stop().then(() => process.exit(0));
+  };
+  const health = web.app.connection.health;
+  process.stdout.write(
+    `Browser mode: open ${web.bridge.pageUrl}\n` +
+      `  pin pad: ${health.emulator ? 'built-in emulator (no real payments)' : 'configured'} at ${health.target} — ${health.state}\n` +
+      `  journal and logs: ${web.app.dataDir}\n` +
+      `  bridge for a POS core on this machine: ${web.bridge.wsUrl} (token in the URL above)\n` +
+      'Press Ctrl-C to stop.\n',
+  );
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`npm run web: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  });
+}
