@@ -1,37 +1,40 @@
 /**
- * npm start — until the kiosk app lands, this runs the built-in pin-pad emulator on a
- * pseudo-terminal, checks the link with a connection test, and tells how to drive it.
+ * npm start — builds and starts the Electron app (on the built-in emulator when no pin pad is
+ * configured). Where Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD, no
+ * network), it says so and starts browser mode instead, which runs the same service and UI.
  */
-import { mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { startEmulatorCli } from '../native/cli/emulator.js';
-import { runPinpad } from '../native/cli/pinpad.js';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const stateDir = join(process.cwd(), '.state');
-mkdirSync(stateDir, { recursive: true });
-const port = join(stateDir, 'ttyPINPAD');
-const host = await startEmulatorCli(['--pty', port, '--ledger', join(stateDir, 'emulator-ledger.json'), '--quiet'], {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-});
-if (typeof host === 'number') {
-  process.exit(host);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+
+function electronBinary(): string | undefined {
+  try {
+    const path = require('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
-const shown = relative(process.cwd(), port);
-const code = await runPinpad(['--port', port, '--state-dir', stateDir, 'test'], {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  env: process.env,
-});
-process.stdout.write(`
-The emulated pin pad is at ${shown} (connection test exit code ${code}). In another terminal:
-  npx pinpad --port ${shown} --state-dir .state --terminal-id 00322346 sale 100.00
-  npx pinpad --port ${shown} --state-dir .state sale 250.00 --qr
-  npx pinpad --port ${shown} --state-dir .state --json report --full
-Press Ctrl-C to stop.
-`);
-const stop = (): void => {
-  void host.stop().then(() => process.exit(0));
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+
+function run(cmd: string, args: string[]): void {
+  execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+}
+
+run('npx', ['vite', 'build', '--logLevel', 'warn']);
+const electron = electronBinary();
+if (!electron) {
+  process.stdout.write('Electron is not installed on this machine (its binary could not be downloaded); starting browser mode instead.\n');
+  const child = spawn('npx', ['tsx', join(root, 'scripts', 'web.ts'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  run('npx', ['tsx', join(root, 'scripts', 'build-electron.ts')]);
+  // Native modules (serialport, better-sqlite3) built for Electron's ABI; `npm test` switches them back.
+  run('npx', ['electron-builder', 'install-app-deps']);
+  const child = spawn(electron, [join(root, 'dist', 'electron', 'main.js'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+}

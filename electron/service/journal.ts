@@ -115,6 +115,8 @@ export interface PartOutcome {
   readonly slip?: { customer?: string; cashier?: string } | undefined;
   readonly raw?: Readonly<Record<string, string>>;
   readonly qr?: QrInfo;
+  /** The amount the terminal actually approved, when it differs from the one asked (partial approval). */
+  readonly amount?: number;
 }
 
 export interface AuditEntry {
@@ -201,7 +203,7 @@ export class Journal {
     this.db.transaction(() => {
       this.db
         .prepare('INSERT INTO receipts (id, lines, total, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(id, JSON.stringify(input.lines), input.total, 'open', at, at);
+        .run(id, JSON.stringify(input.lines.map((l) => ({ ...l, name: scrubText(l.name) }))), input.total, 'open', at, at);
       this.#audit({ receiptId: id, event: 'receipt-opened', detail: `total ${input.total}` });
     })();
     return id;
@@ -287,6 +289,7 @@ export class Journal {
       if (outcome.slip !== undefined) put('slip', JSON.stringify(outcome.slip));
       if (outcome.raw !== undefined) put('raw', JSON.stringify(outcome.raw));
       if (outcome.qr !== undefined) put('qr', JSON.stringify(outcome.qr));
+      if (outcome.amount !== undefined) put('amount', outcome.amount);
       this.db.prepare(`UPDATE parts SET ${sets.join(', ')} WHERE id = @id`).run(values);
       this.#audit({ receiptId: row.receipt_id, partId: id, fromState: row.state, toState: to, event, detail: detail ?? outcome.text });
     })();
@@ -303,10 +306,13 @@ export class Journal {
     })();
   }
 
-  /** After a settlement, today's payments can no longer be voided. */
+  /**
+   * After a settlement, today's payments can no longer be voided. That includes parts whose
+   * outcome is not known yet: if recovery later finds one approved, it was in the closed day.
+   */
   markSettled(): number {
     return this.db.transaction(() => {
-      const changed = this.db.prepare("UPDATE parts SET settled = 1 WHERE settled = 0 AND state = 'APPROVED' AND method != 'cash'").run().changes;
+      const changed = this.db.prepare("UPDATE parts SET settled = 1 WHERE settled = 0 AND state IN ('APPROVED', 'SENT', 'UNKNOWN') AND method != 'cash'").run().changes;
       this.#audit({ event: 'settlement', detail: `${changed} payments closed for void` });
       return changed;
     })();
