@@ -7,6 +7,7 @@ import { Session } from '../../native/inpas/session.js';
 import { SerialStream } from '../../native/transport/serial.js';
 import { TcpStream } from '../../native/transport/tcp.js';
 import type { ByteStream } from '../../native/transport/types.js';
+import { crashArmed, crashPoint } from './crash-points.js';
 
 export type PinpadTarget =
   { readonly kind: 'serial'; readonly path: string; readonly baudRate: number } | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
@@ -40,6 +41,22 @@ export interface ConnectionOptions {
   readonly onTrace?: (event: LinkTraceEvent) => void;
   /** Opens the byte stream; replaceable in tests. */
   readonly open?: (target: PinpadTarget) => Promise<ByteStream>;
+}
+
+/** For the crash matrix only: a stream that dies halfway through writing a request frame. */
+function crashTestStream(stream: ByteStream): ByteStream {
+  if (!crashArmed('mid-frame')) return stream;
+  const write = stream.write.bind(stream);
+  return Object.assign(Object.create(stream) as ByteStream, {
+    write: async (data: Uint8Array): Promise<void> => {
+      if (data.length > 1) {
+        await write(data.subarray(0, Math.floor(data.length / 2)));
+        await new Promise((r) => setTimeout(r, 20));
+        crashPoint('mid-frame');
+      }
+      await write(data);
+    },
+  });
 }
 
 export function describeTarget(target: PinpadTarget): string {
@@ -131,7 +148,7 @@ export class PinpadConnection {
     }
     let stream: ByteStream;
     try {
-      stream = await (this.options.open ?? defaultOpen)(target);
+      stream = crashTestStream(await (this.options.open ?? defaultOpen)(target));
     } catch (error) {
       this.#scheduleRetry(error instanceof Error ? error.message : String(error));
       return;
@@ -141,6 +158,8 @@ export class PinpadConnection {
       return;
     }
     const link = new Link(stream, { ackOptional: target.kind === 'tcp' });
+    if (crashArmed('after-ack'))
+      link.on('trace', (event) => event.kind === 'control' && event.direction === 'rx' && event.control === 'ACK' && crashPoint('after-ack'));
     if (this.options.onTrace) link.on('trace', this.options.onTrace);
     const session = new Session(link, { waitOperation: this.options.profile.operations.wait, commandOperation: this.options.profile.operations.userCommand });
     this.#driver = new PinpadDriver({

@@ -312,7 +312,9 @@ export class Journal {
    */
   markSettled(): number {
     return this.db.transaction(() => {
-      const changed = this.db.prepare("UPDATE parts SET settled = 1 WHERE settled = 0 AND state IN ('APPROVED', 'SENT', 'UNKNOWN') AND method != 'cash'").run().changes;
+      const changed = this.db
+        .prepare("UPDATE parts SET settled = 1 WHERE settled = 0 AND state IN ('APPROVED', 'SENT', 'UNKNOWN') AND method != 'cash'")
+        .run().changes;
       this.#audit({ event: 'settlement', detail: `${changed} payments closed for void` });
       return changed;
     })();

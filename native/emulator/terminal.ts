@@ -498,8 +498,12 @@ export class EmulatedTerminal {
     } else {
       const qr = this.bank.qr.findLast((q) => (rrn !== undefined ? q.rrn === rrn : q.ecrNumber === ecr));
       const payment = rrn !== undefined ? this.bank.findByRrn(rrn) : ecr !== undefined ? this.bank.findByEcr(ecr) : undefined;
+      const reversed =
+        payment !== undefined &&
+        payment.refunded >= payment.amount &&
+        this.bank.ledger.refunds.some((r) => r.ofRrn === payment.rrn && r.kind === 'emergency-cancel');
       if (payment) {
-        state = 'done';
+        state = reversed ? 'reversed' : 'done';
         found = payment;
       } else if (qr) {
         state = qr.state === 'cancelled' ? 'rejected' : qr.state;
@@ -513,6 +517,7 @@ export class EmulatedTerminal {
       rejected: 'ОТКЛОНЕНО',
       expired: 'ВРЕМЯ ДЕЙСТВИЯ ИСТЕКЛО',
       'not-found': 'ОПЕРАЦИЯ НЕ НАЙДЕНА',
+      reversed: 'ОПЕРАЦИЯ ОТМЕНЕНА',
     };
     await this.#final(request, {
       [Tag.status]: code ?? TxnStatus.NOT_PERFORMED,

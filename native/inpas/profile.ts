@@ -8,7 +8,7 @@ const opCode = z.number().int().min(0).max(255);
 /** Extra request fields: tag (as a JSON key) → text value. */
 const extraFields = z.record(z.string().regex(/^(?:\d|[1-9]\d|1\d\d|2[0-4]\d|25[0-5])$/, 'field tags are 0..255'), z.string()).default({});
 
-export const SBP_STATES = ['pending', 'done', 'rejected', 'expired', 'not-found'] as const;
+export const SBP_STATES = ['pending', 'done', 'rejected', 'expired', 'not-found', 'reversed'] as const;
 export type SbpState = (typeof SBP_STATES)[number];
 
 const statusQuery = z.strictObject({

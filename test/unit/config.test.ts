@@ -44,7 +44,18 @@ describe('configuration defaults', () => {
     expect(config).toEqual({
       mode: 'kiosk',
       locale: 'ru',
-      pinpad: { emulator: true, section: undefined, port: undefined, tcp: undefined, baudRate: 115200, id: '', currencyCodeNumeric: 643, qrSBP: false, timeout: 180, profile: '' },
+      pinpad: {
+        emulator: true,
+        section: undefined,
+        port: undefined,
+        tcp: undefined,
+        baudRate: 115200,
+        id: '',
+        currencyCodeNumeric: 643,
+        qrSBP: false,
+        timeout: 180,
+        profile: '',
+      },
       service: { pinHash: undefined },
       bridge: { port: 5781, token: undefined, enabled: false },
       logs: { dir: '', maxSizeMB: 10, retentionDays: 30, trace: false },
@@ -57,7 +68,31 @@ describe('configuration defaults', () => {
     const text = defaultConfigText();
     expect(parseConfigText(text, FILE)).toEqual(parseConfigText('', FILE));
     // It documents every key, and the doubling rule for the timeout.
-    for (const key of ['mode', 'locale', '[pinpad]', 'port', 'tcp', 'baudRate', 'id', 'currencyCodeNumeric', 'qrSBP', 'timeout', 'profile', '[service]', 'pinHash', '[bridge]', 'token', 'enabled', '[logs]', 'dir', 'maxSizeMB', 'retentionDays', 'trace', '[sbp]', 'reverseLatePayments']) {
+    for (const key of [
+      'mode',
+      'locale',
+      '[pinpad]',
+      'port',
+      'tcp',
+      'baudRate',
+      'id',
+      'currencyCodeNumeric',
+      'qrSBP',
+      'timeout',
+      'profile',
+      '[service]',
+      'pinHash',
+      '[bridge]',
+      'token',
+      'enabled',
+      '[logs]',
+      'dir',
+      'maxSizeMB',
+      'retentionDays',
+      'trace',
+      '[sbp]',
+      'reverseLatePayments',
+    ]) {
       expect(text).toContain(key);
     }
     expect(text).toMatch(/DOUBLE the value the bank recommends/);
@@ -70,9 +105,19 @@ describe('configuration defaults', () => {
     expect(start).toBeGreaterThan(0);
     const end = lines.indexOf('[service]');
     // Uncomment the section header and its key lines, but keep tcp commented (exactly one of port/tcp).
-    const uncommented = lines.map((line, i) => (i >= start && i < end && /^# (\[pinpad\]|[A-Za-z]+ = )/.test(line) && !line.startsWith('# tcp') ? line.slice(2) : line));
+    const uncommented = lines.map((line, i) =>
+      i >= start && i < end && /^# (\[pinpad\]|[A-Za-z]+ = )/.test(line) && !line.startsWith('# tcp') ? line.slice(2) : line,
+    );
     const config = parseConfigText(uncommented.join('\n'), FILE);
-    expect(config.pinpad).toMatchObject({ emulator: false, section: 'pinpad', port: '/dev/ttyS39', baudRate: 115200, id: '00322346', currencyCodeNumeric: 643, timeout: 180 });
+    expect(config.pinpad).toMatchObject({
+      emulator: false,
+      section: 'pinpad',
+      port: '/dev/ttyS39',
+      baudRate: 115200,
+      id: '00322346',
+      currencyCodeNumeric: 643,
+      timeout: 180,
+    });
     expect(resolvePinpadTarget(config)).toEqual({ emulator: false, target: { kind: 'serial', path: '/dev/ttyS39', baudRate: 115200 } });
   });
 
@@ -107,7 +152,18 @@ reverseLatePayments = true
     expect(config).toEqual({
       mode: 'till',
       locale: 'en',
-      pinpad: { emulator: false, section: 'pinpad', port: undefined, tcp: '10.0.0.5:27015', baudRate: 115200, id: '00322346', currencyCodeNumeric: 933, qrSBP: true, timeout: 120, profile: '/opt/kiosk/bank.json' },
+      pinpad: {
+        emulator: false,
+        section: 'pinpad',
+        port: undefined,
+        tcp: '10.0.0.5:27015',
+        baudRate: 115200,
+        id: '00322346',
+        currencyCodeNumeric: 933,
+        qrSBP: true,
+        timeout: 120,
+        profile: '/opt/kiosk/bank.json',
+      },
       service: { pinHash: hash },
       bridge: { port: 6000, token: TOKEN, enabled: true },
       logs: { dir: '/var/log/kiosk', maxSizeMB: 2.5, retentionDays: 7, trace: true },
@@ -121,7 +177,10 @@ reverseLatePayments = true
   it('an empty [pinpad] section means a serial pin pad on /dev/ttyS39 at 115200, not the emulator', () => {
     const config = parseConfigText('[pinpad]\n', FILE);
     expect(resolvePinpadTarget(config)).toEqual({ emulator: false, target: { kind: 'serial', path: '/dev/ttyS39', baudRate: 115200 } });
-    expect(resolvePinpadTarget(parseConfigText('[pinpad]\ntcp = "[::1]:27015"\n', FILE))).toEqual({ emulator: false, target: { kind: 'tcp', host: '::1', port: 27015 } });
+    expect(resolvePinpadTarget(parseConfigText('[pinpad]\ntcp = "[::1]:27015"\n', FILE))).toEqual({
+      emulator: false,
+      target: { kind: 'tcp', host: '::1', port: 27015 },
+    });
   });
 
   it('the exported schema validates data the same way', () => {
@@ -134,7 +193,15 @@ reverseLatePayments = true
 describe('the legacy [smartsale] section', () => {
   it('is read with the same keys', () => {
     const config = parseConfigText('[smartsale]\nport = "/dev/ttyS39"\nbaudRate = 57600\nid = "00322346"\nqrSBP = true\ntimeout = 90\n', FILE);
-    expect(config.pinpad).toMatchObject({ emulator: false, section: 'smartsale', port: '/dev/ttyS39', baudRate: 57600, id: '00322346', qrSBP: true, timeout: 90 });
+    expect(config.pinpad).toMatchObject({
+      emulator: false,
+      section: 'smartsale',
+      port: '/dev/ttyS39',
+      baudRate: 57600,
+      id: '00322346',
+      qrSBP: true,
+      timeout: 90,
+    });
     expect(resolvePinpadTarget(config)).toEqual({ emulator: false, target: { kind: 'serial', path: '/dev/ttyS39', baudRate: 57600 } });
   });
 
@@ -190,7 +257,9 @@ describe('configuration errors name the file and the key', () => {
   });
 
   it('a baud rate with tcp', () => {
-    expect(errorOf('[pinpad]\ntcp = "10.0.0.5:27015"\nbaudRate = 115200\n')).toBe(`${FILE}: pinpad.baudRate: applies to a serial port, not to pinpad.tcp: remove it`);
+    expect(errorOf('[pinpad]\ntcp = "10.0.0.5:27015"\nbaudRate = 115200\n')).toBe(
+      `${FILE}: pinpad.baudRate: applies to a serial port, not to pinpad.tcp: remove it`,
+    );
   });
 
   it('a bad tcp address', () => {
@@ -199,7 +268,9 @@ describe('configuration errors name the file and the key', () => {
   });
 
   it('a non-standard baud rate (11520)', () => {
-    expect(errorOf('[pinpad]\nbaudRate = 11520\n')).toBe(`${FILE}: pinpad.baudRate: must be a standard baud rate (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600); a PAX S300 uses 115200, got integer 11520`);
+    expect(errorOf('[pinpad]\nbaudRate = 11520\n')).toBe(
+      `${FILE}: pinpad.baudRate: must be a standard baud rate (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600); a PAX S300 uses 115200, got integer 11520`,
+    );
   });
 
   it('a timeout of zero or below', () => {

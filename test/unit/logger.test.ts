@@ -65,7 +65,13 @@ describe('card data never reaches the log file', () => {
     expect(lines).toHaveLength(4);
     // Still one valid JSON object per line, with the masked number kept for support.
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records[0]).toMatchObject({ level: 30, pan: '220070******6781', track2: '[track2 removed]', nested: { deep: ['card 220070******6781'] }, msg: 'payment with 220070******6781' });
+    expect(records[0]).toMatchObject({
+      level: 30,
+      pan: '220070******6781',
+      track2: '[track2 removed]',
+      nested: { deep: ['card 220070******6781'] },
+      msg: 'payment with 220070******6781',
+    });
     expect(records[1]).toMatchObject({ level: 40, panAsNumber: '220070******6781', msg: 'number form' });
     expect(records[2]!.msg).toBe('failure');
     expect(JSON.stringify(records[2])).toContain('[track2 removed]');
@@ -221,7 +227,11 @@ describe('frame trace writer', () => {
     const names = readdirSync(dir);
     expect(names).toContain('pinpad-trace.log');
     expect(names.filter((name) => /^pinpad-trace\.2030-.+\.log$/.test(name)).length).toBeGreaterThanOrEqual(2);
-    expect(allText(dir).split('\n').filter((line) => line.includes('TX frame'))).toHaveLength(50);
+    expect(
+      allText(dir)
+        .split('\n')
+        .filter((line) => line.includes('TX frame')),
+    ).toHaveLength(50);
   });
 });
 

@@ -53,7 +53,10 @@ async function readArchive(file: string): Promise<Map<string, string>> {
 }
 
 function config(): ReturnType<typeof parseConfigText> {
-  return parseConfigText(`[pinpad]\nport = "/dev/ttyS39"\nid = "00322346"\nqrSBP = true\n[service]\npinHash = "${hashPin('4321')}"\n[bridge]\nenabled = true\ntoken = "${TOKEN}"\n`, '/etc/kiosk/config.toml');
+  return parseConfigText(
+    `[pinpad]\nport = "/dev/ttyS39"\nid = "00322346"\nqrSBP = true\n[service]\npinHash = "${hashPin('4321')}"\n[bridge]\nenabled = true\ntoken = "${TOKEN}"\n`,
+    '/etc/kiosk/config.toml',
+  );
 }
 
 const health: PinpadHealth = {
@@ -136,7 +139,11 @@ describe('support bundle', () => {
 
     expect(JSON.parse(get('health.json'))).toEqual(JSON.parse(JSON.stringify(health)));
 
-    const receipts = JSON.parse(get('journal/receipts.json')) as Array<{ id: string; lines: Array<{ name: string }>; parts: Array<{ id: string; state: string; rrn: string; cardMasked: string; text: string }> }>;
+    const receipts = JSON.parse(get('journal/receipts.json')) as Array<{
+      id: string;
+      lines: Array<{ name: string }>;
+      parts: Array<{ id: string; state: string; rrn: string; cardMasked: string; text: string }>;
+    }>;
     expect(receipts).toHaveLength(3);
     const withPart = receipts.find((r) => r.id === first)!;
     expect(withPart.parts).toHaveLength(1);
@@ -175,7 +182,9 @@ describe('support bundle', () => {
 
     // 260 receipts give 260 audit entries; add more than 500 in all.
     fillJournal(300);
-    const again = await readArchive(await writeSupportBundle({ outDir: join(dir, 'out2'), logsDir: join(dir, 'no-logs'), journal, config: config(), now: () => NOW }));
+    const again = await readArchive(
+      await writeSupportBundle({ outDir: join(dir, 'out2'), logsDir: join(dir, 'no-logs'), journal, config: config(), now: () => NOW }),
+    );
     const newest = JSON.parse(again.get(`${prefix}journal/audit.json`)!) as Array<{ id: number }>;
     expect(newest).toHaveLength(500);
     expect(newest[0]!.id).toBe(560);
@@ -189,11 +198,15 @@ describe('support bundle', () => {
     writeFileSync(join(logsDir, 'service.2030-01-01T00-00-00-000Z.log'), 'b'.repeat(600));
     const old = new Date('2020-01-01T00:00:00.000Z');
     utimesSync(join(logsDir, 'service.2030-01-01T00-00-00-000Z.log'), old, old);
-    const entries = await readArchive(await writeSupportBundle({ outDir: join(dir, 'out'), logsDir, journal, config: config(), now: () => NOW, maxLogBytes: 1000 }));
+    const entries = await readArchive(
+      await writeSupportBundle({ outDir: join(dir, 'out'), logsDir, journal, config: config(), now: () => NOW, maxLogBytes: 1000 }),
+    );
     const names = [...entries.keys()];
     expect(names.some((name) => name.endsWith('/logs/service.log'))).toBe(true);
     expect(names.some((name) => name.endsWith('/logs/service.2030-01-01T00-00-00-000Z.log'))).toBe(false);
-    expect(entries.get('support-2030-04-05T06-07-08-009Z/README.txt')).toContain('left out (older, over the size limit): service.2030-01-01T00-00-00-000Z.log (600 bytes)');
+    expect(entries.get('support-2030-04-05T06-07-08-009Z/README.txt')).toContain(
+      'left out (older, over the size limit): service.2030-01-01T00-00-00-000Z.log (600 bytes)',
+    );
   });
 
   it('refuses to write anything when an entry still holds card data after scrubbing', async () => {
@@ -204,7 +217,9 @@ describe('support bundle', () => {
     // A scrubber that does nothing stands for a scrubber with a gap.
     const attempt = writeSupportBundle({ outDir, logsDir, journal, config: config(), now: () => NOW, scrub: (text) => text });
     await expect(attempt).rejects.toBeInstanceOf(ServiceError);
-    await expect(writeSupportBundle({ outDir, logsDir, journal, config: config(), now: () => NOW, scrub: (text) => text })).rejects.toThrow(/logs\/service\.log still holds card data/);
+    await expect(writeSupportBundle({ outDir, logsDir, journal, config: config(), now: () => NOW, scrub: (text) => text })).rejects.toThrow(
+      /logs\/service\.log still holds card data/,
+    );
     expect(existsSync(outDir) ? readdirSync(outDir) : []).toEqual([]);
   });
 });
