@@ -12,6 +12,7 @@ import { createDispatcher, type CallContext } from './ipc/dispatch.js';
 import { createHandlers, subscribeServiceEvents } from './ipc/handlers.js';
 import { contentSecurityPolicy } from './bridge/server.js';
 import { startServiceApp, type ServiceApp } from './service/app.js';
+import { loadConfig } from './service/config.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererIndex = process.env.KIOSK_RENDERER_INDEX ?? join(here, '..', 'renderer', 'index.html');
@@ -112,6 +113,15 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   void shell;
+
+  // Started by the desktop session's autostart: only kiosks start by themselves; a till is opened by the cashier.
+  if (process.argv.includes('--autostart')) {
+    const path = configPath();
+    if ((path ? loadConfig(path).mode : 'kiosk') !== 'kiosk') {
+      app.quit();
+      return;
+    }
+  }
 
   const svc = await startServiceApp({
     ...(configPath() ? { configPath: configPath()! } : {}),

@@ -1,3 +1,4 @@
+import { runProbe, probeSummary } from './probe.js';
 import { parseArgs } from 'node:util';
 import { scrubText } from '../inpas/card-data.js';
 import { MAX_AMOUNT_KOPECKS, PinpadDriver, type DriverEvent, type OperationOptions } from '../inpas/driver.js';
@@ -37,7 +38,7 @@ export const MAX_TIMEOUT_S = 3600;
 
 export const EXIT = { approved: 0, declined: 1, usage: 2, failed: 3, unknown: 4 } as const;
 
-const COMMANDS = ['test', 'sale', 'void', 'refund', 'status', 'settle', 'report', 'slip-copy'] as const;
+const COMMANDS = ['test', 'sale', 'void', 'refund', 'status', 'settle', 'report', 'slip-copy', 'probe'] as const;
 type CommandName = (typeof COMMANDS)[number];
 
 export type Command =
@@ -48,7 +49,8 @@ export type Command =
   | { readonly name: 'status'; readonly ecr: number | undefined; readonly rrn: string | undefined; readonly refund: boolean }
   | { readonly name: 'settle' }
   | { readonly name: 'report'; readonly full: boolean }
-  | { readonly name: 'slip-copy' };
+  | { readonly name: 'slip-copy' }
+  | { readonly name: 'probe' };
 
 export interface Invocation {
   readonly command: Command;
@@ -97,6 +99,7 @@ const COMMAND_OPTIONS: Readonly<Record<CommandName, readonly OptionName[]>> = {
   settle: [],
   report: ['full'],
   'slip-copy': [],
+  probe: [],
 };
 const PER_COMMAND: ReadonlySet<OptionName> = new Set(Object.values(COMMAND_OPTIONS).flat());
 
@@ -119,6 +122,9 @@ Commands:
   settle                                  settlement (op 59); same-day void no longer works after it
   report [--full]                         short report (op 63, field 65 = 20), or the full journal (21)
   slip-copy                               copy of the last slip (op 63, field 65 = 22)
+  probe                                   install check: connection test, terminal id and model, which
+                                          non-money operations answer, the profile in use, and what
+                                          this bank setup supports (moves no money)
 
 Global options:
   --port <path>          serial port of the pin pad (default: $PINPAD_PORT, else ${DEFAULT_PORT})
@@ -382,6 +388,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     case 'test':
     case 'settle':
     case 'slip-copy':
+    case 'probe':
       command = { name: commandName };
       break;
   }
@@ -416,6 +423,8 @@ function operationOf(command: Command): OperationName {
       return command.refund ? 'refund-status' : 'status';
     case 'report':
       return command.full ? 'full-report' : 'report';
+    case 'probe':
+      return 'test';
     default:
       return command.name;
   }
@@ -616,6 +625,8 @@ function runDriver(driver: PinpadDriver, invocation: Invocation, ecr: number | u
       return driver.userCommand(command.full ? 'full-report' : 'report', long);
     case 'slip-copy':
       return driver.userCommand('slip-copy', long);
+    case 'probe':
+      return driver.test(options);
   }
 }
 
@@ -743,6 +754,11 @@ export async function runPinpad(argv: string[], io: PinpadIo): Promise<number> {
       return beforeSending(error, undefined);
     }
     if (invocation.trace && ecr !== undefined) io.stderr(`  · till transaction number ${ecr} (${counter!.file})\n`);
+    if (invocation.command.name === 'probe') {
+      const report = await runProbe(driver, profile, invocation.profilePath, invocation.terminalId, io, invocation.trace);
+      io.stdout(invocation.json ? `${JSON.stringify(report)}\n` : probeSummary(report));
+      return exitCodeOf(report.status);
+    }
     let result: PinpadResult;
     try {
       result = await runInterruptible(driver, invocation, ecr, io);

@@ -149,6 +149,28 @@ describe('pinpad CLI against pinpad-emulator over a pseudo-terminal', () => {
     expect(refundStatus.json).toMatchObject({ status: 'approved', sbpState: 'done' });
   }, 120_000);
 
+  it('probe: the install check answers, lists the non-money operations and the bank checklist, moves no money', async () => {
+    const before = (JSON.parse(readFileSync(emulator.ledger, 'utf8')) as Ledger).charges.length;
+    const probe = await pinpad([...common, '--json', 'probe']);
+    expect(probe.code).toBe(0);
+    expect(probe.json).toMatchObject({ status: 'approved', operation: 'probe', terminalId: '00322346', model: 'PAX S300' });
+    const checks = probe.json.checks as Array<{ name: string; ok: boolean | null }>;
+    expect(checks.find((c) => c.name.startsWith('short report'))?.ok).toBe(true);
+    expect(checks.find((c) => c.name.startsWith('SBP status query'))?.ok).toBe(true);
+    expect(checks.some((c) => c.name === 'partial same-day QR refund')).toBe(true);
+    expect((probe.json.profile as { name: string }).name).toBe('default');
+    expect((JSON.parse(readFileSync(emulator.ledger, 'utf8')) as Ledger).charges.length).toBe(before);
+
+    const wrongId = await pinpad(['--port', emulator.link, '--terminal-id', '99999999', '--json', 'probe']);
+    expect(wrongId.code).toBe(1);
+    const idCheck = (wrongId.json.checks as Array<{ name: string; ok: boolean; detail: string }>).find((c) => c.name === 'terminal id');
+    expect(idCheck).toMatchObject({ ok: false });
+    expect(idCheck?.detail).toContain('00322346');
+
+    const human = await pinpad([...common, 'probe']);
+    expect(human.stdout).toContain('[ok]  connection test');
+  });
+
   it('traces every frame with card numbers masked', async () => {
     const traced = await pinpad([...common, '--trace', 'sale', '5']);
     expect(traced.code).toBe(0);
