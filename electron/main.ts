@@ -79,6 +79,10 @@ async function createWindow(svc: ServiceApp): Promise<void> {
       allowRunningInsecureContent: false,
       devTools: !kiosk,
       spellcheck: false,
+      // A middle click must not open a link in a new window.
+      disableBlinkFeatures: 'Auxclick',
+      safeDialogs: true,
+      navigateOnDragDrop: false,
     },
   });
   hardenContents(mainWindow.webContents, kiosk);
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
   });
   await app.whenReady();
 
-  const csp = contentSecurityPolicy("'none'");
+  const csp = contentSecurityPolicy(undefined);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });

@@ -44,13 +44,14 @@ const MIME: Readonly<Record<string, string>> = {
 };
 
 /** The CSP of the UI: no remote content, no eval; the bridge socket on this origin only. */
-export function contentSecurityPolicy(wsOrigin: string): string {
+export function contentSecurityPolicy(wsOrigin: string | undefined): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
-    `connect-src 'self' ${wsOrigin}`,
+    // Electron talks over IPC only: no network at all. Browser mode: the bridge socket on this origin.
+    wsOrigin === undefined ? "connect-src 'none'" : `connect-src 'self' ${wsOrigin}`,
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",

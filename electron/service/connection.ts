@@ -46,17 +46,27 @@ export interface ConnectionOptions {
 /** For the crash matrix only: a stream that dies halfway through writing a request frame. */
 function crashTestStream(stream: ByteStream): ByteStream {
   if (!crashArmed('mid-frame')) return stream;
-  const write = stream.write.bind(stream);
-  return Object.assign(Object.create(stream) as ByteStream, {
+  // A delegating object, not Object.create(stream): the streams keep their listeners in private
+  // fields, which a method called on a prototype-derived object cannot reach (it throws).
+  return {
+    get isOpen() {
+      return stream.isOpen;
+    },
+    get description() {
+      return stream.description;
+    },
     write: async (data: Uint8Array): Promise<void> => {
       if (data.length > 1) {
-        await write(data.subarray(0, Math.floor(data.length / 2)));
+        await stream.write(data.subarray(0, Math.floor(data.length / 2)));
         await new Promise((r) => setTimeout(r, 20));
         crashPoint('mid-frame');
       }
-      await write(data);
+      await stream.write(data);
     },
-  });
+    close: () => stream.close(),
+    onData: (listener) => stream.onData(listener),
+    onClose: (listener) => stream.onClose(listener),
+  };
 }
 
 export function describeTarget(target: PinpadTarget): string {
