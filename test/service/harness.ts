@@ -125,7 +125,7 @@ export class ServiceRig {
     this.terminal.attach(term);
     const link = new Link(till);
     const session = new Session(link, { waitOperation: PROFILE.operations.wait, commandOperation: PROFILE.operations.userCommand });
-    this.driver = new PinpadDriver({ session, profile: this.profile, terminalId: TERMINAL_ID, responseTimeoutMs: options.responseTimeoutMs ?? 250 });
+    this.driver = new PinpadDriver({ session, profile: this.profile, terminalId: TERMINAL_ID, responseTimeoutMs: options.responseTimeoutMs ?? 1000 });
     const health: PinpadHealth = {
       state: 'connected',
       emulator: true,

@@ -1,0 +1,149 @@
+/**
+ * The service process of the crash matrix (test/crash/crash-matrix.test.ts), run as
+ * `npx tsx test/crash/child.ts`. It starts the real service app on an external pin pad (the
+ * emulator on a pseudo-terminal) and does one thing:
+ *
+ * - CRASH_MODE=pay: opens a receipt of CRASH_AMOUNT kopecks and pays it whole by CRASH_METHOD;
+ *   prints one JSON line `{ mode, receiptId, part, startMs, payMs }` with the part as it ended.
+ * - CRASH_MODE=recover: only starts the app (recovery of every part left in flight runs at
+ *   start) and prints `{ mode, startMs, unresolvedAtStart, receipts: [...] }` with the parts of
+ *   every receipt in the journal.
+ *
+ * With KIOSK_CRASH_AT=<step> the service SIGKILLs itself at that step (crash-points.ts), so
+ * nothing is printed. Environment:
+ *   CRASH_DATA_DIR          journal, logs (required)
+ *   CRASH_CONFIG            configuration file ([pinpad] port = the emulator's link) (required)
+ *   CRASH_MODE              pay | recover (required)
+ *   CRASH_METHOD            card | sbp (pay)
+ *   CRASH_AMOUNT            kopecks (pay)
+ *   CRASH_RECEIPT_ID        receipt id to use (pay; optional, generated when absent)
+ *   CRASH_RESPONSE_TIMEOUT  seconds the pin pad may stay silent (default 2)
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServiceApp, type ServiceApp } from '../../electron/service/app.js';
+import { Journal } from '../../electron/service/journal.js';
+import type { Part } from '../../electron/service/model.js';
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** What the test needs of a part (no slips or raw fields: they are checked on disk, not here). */
+export interface ChildPart {
+  readonly id: string;
+  readonly kind: Part['kind'];
+  readonly method: Part['method'];
+  readonly amount: number;
+  readonly state: Part['state'];
+  readonly ecrNumber: number | null;
+  readonly rrn: string | null;
+  readonly refundOf: string | null;
+}
+
+export interface ChildReceipt {
+  readonly id: string;
+  readonly total: number;
+  readonly state: string;
+  readonly paid: number;
+  readonly parts: ChildPart[];
+}
+
+export interface PayOutput {
+  readonly mode: 'pay';
+  readonly receiptId: string;
+  readonly part: ChildPart;
+  /** Wall time of startServiceApp (configuration, journal, connection, recovery), ms. */
+  readonly startMs: number;
+  /** From startPayment to the 'done' event, ms. */
+  readonly payMs: number;
+}
+
+export interface RecoverOutput {
+  readonly mode: 'recover';
+  readonly unresolvedAtStart: number;
+  /** Wall time of startServiceApp, which includes the recovery at start, ms. */
+  readonly startMs: number;
+  readonly receipts: ChildReceipt[];
+}
+
+function slim(part: Part): ChildPart {
+  return {
+    id: part.id,
+    kind: part.kind,
+    method: part.method,
+    amount: part.amount,
+    state: part.state,
+    ecrNumber: part.ecrNumber ?? null,
+    rrn: part.rrn ?? null,
+    refundOf: part.refundOf ?? null,
+  };
+}
+
+async function start(): Promise<{ app: ServiceApp; startMs: number; unresolvedAtStart: number }> {
+  const dataDir = env('CRASH_DATA_DIR');
+  const configPath = env('CRASH_CONFIG');
+  const responseTimeoutSeconds = Number(process.env.CRASH_RESPONSE_TIMEOUT ?? '2');
+  // Read before the app starts (and recovers): how many parts the last process left in flight.
+  const journalPath = join(dataDir, 'journal.sqlite');
+  let unresolvedAtStart = 0;
+  if (existsSync(journalPath)) {
+    const journal = new Journal(journalPath);
+    unresolvedAtStart = journal.partsInStates(['INTENT', 'SENT', 'UNKNOWN']).length;
+    journal.close();
+  }
+  const t0 = performance.now();
+  const app = await startServiceApp({ configPath, dataDir, responseTimeoutSeconds });
+  return { app, startMs: Math.round(performance.now() - t0), unresolvedAtStart };
+}
+
+async function pay(): Promise<void> {
+  const method = env('CRASH_METHOD');
+  if (method !== 'card' && method !== 'sbp') throw new Error(`CRASH_METHOD must be card or sbp, got ${method}`);
+  const amount = Number(env('CRASH_AMOUNT'));
+  const { app, startMs } = await start();
+  const receiptId = process.env.CRASH_RECEIPT_ID;
+  const receipt = app.service.openReceipt({ ...(receiptId ? { id: receiptId } : {}), lines: [], total: amount });
+  const t0 = performance.now();
+  const done = new Promise<Part>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no outcome within 60 s')), 60_000);
+    app.service.on('payment', (event) => {
+      if (event.receiptId === receipt.id && event.phase === 'done' && event.part) {
+        clearTimeout(timer);
+        resolve(event.part);
+      }
+    });
+  });
+  app.service.startPayment({ receiptId: receipt.id, method, amount });
+  const part = await done;
+  const out: PayOutput = { mode: 'pay', receiptId: receipt.id, part: slim(part), startMs, payMs: Math.round(performance.now() - t0) };
+  await app.stop();
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+async function recover(): Promise<void> {
+  const { app, startMs, unresolvedAtStart } = await start();
+  const receipts: ChildReceipt[] = app.service.searchReceipts(undefined, 500).map((r) => ({
+    id: r.id,
+    total: r.total,
+    state: r.state,
+    paid: r.paid,
+    parts: r.parts.map(slim),
+  }));
+  const out: RecoverOutput = { mode: 'recover', unresolvedAtStart, startMs, receipts };
+  await app.stop();
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+try {
+  const mode = env('CRASH_MODE');
+  if (mode === 'pay') await pay();
+  else if (mode === 'recover') await recover();
+  else throw new Error(`CRASH_MODE must be pay or recover, got ${mode}`);
+  process.exit(0);
+} catch (error) {
+  process.stderr.write(`crash child: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+}
