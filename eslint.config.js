@@ -16,6 +16,23 @@ export default tseslint.config(
     },
   },
   {
+    // The renderer talks only through the contract: no Node, no electron, no pin-pad code, service types only.
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(electron|node:.*|fs|path|child_process|net)$', message: 'the renderer talks only through the contract' },
+            { group: ['**/native/**'], message: 'the renderer talks only through the contract' },
+            { group: ['**/electron/service/*'], allowTypeImports: true, message: 'types only from the service' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // native/ is the pin-pad world: it never reaches up into electron or react.
     files: ['native/**/*.ts'],
     rules: {

@@ -2,16 +2,8 @@
  * The contract over the bridge, for the browser UI, tests and integrations. It uses only
  * the standard WebSocket API, so the same file runs in Chromium and (with `ws`) in Node.
  */
-import {
-  KioskError,
-  type EventName,
-  type EventPayloads,
-  type KioskApi,
-  type MethodInput,
-  type MethodName,
-  type MethodOutput,
-  type WireResult,
-} from '../ipc/contract.js';
+import type { EventName, EventPayloads, KioskApi, MethodInput, MethodName, MethodOutput } from '../ipc/contract.js';
+import { KioskError, type WireResult } from '../ipc/wire.js';
 import type { ServerMessage } from './protocol.js';
 
 interface SocketLike {
@@ -84,12 +76,21 @@ export class BridgeClient implements KioskApi {
         this.#pending.clear();
         if (!accepted) reject(new KioskError('bridge-refused', `the bridge closed the connection (${event.code ?? ''} ${event.reason ?? ''})`.trim()));
         else this.#options.onConnection?.(false);
-        const again = this.#options.reconnectMs ?? 0;
-        if (accepted && again > 0 && !this.#closed) setTimeout(() => void this.connect().catch(() => undefined), again);
+        if (accepted) this.#scheduleReconnect();
       });
       socket.addEventListener('error', () => undefined);
     });
     return this.#ready;
+  }
+
+  /** After a drop, keeps trying every reconnectMs until the bridge is back (or close() is called). */
+  #scheduleReconnect(): void {
+    const again = this.#options.reconnectMs ?? 0;
+    if (again <= 0 || this.#closed) return;
+    setTimeout(() => {
+      if (this.#closed || this.#ready) return;
+      this.connect().catch(() => this.#scheduleReconnect());
+    }, again);
   }
 
   async invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {

@@ -128,31 +128,12 @@ export interface EventPayloads {
 }
 export type EventName = keyof EventPayloads;
 
-/** How every error crosses a boundary. */
-export interface WireError {
-  readonly code: string;
-  readonly message: string;
-  readonly data?: Readonly<Record<string, unknown>>;
-}
-
-export type WireResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
-
 /** The API the renderer sees as `window.kiosk` (Electron) or through the bridge client (browser). */
 export interface KioskApi {
   invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
 }
 
-/** An error from the main process, as the renderer receives it. */
-export class KioskError extends Error {
-  override readonly name = 'KioskError';
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly data?: Readonly<Record<string, unknown>>,
-  ) {
-    super(message);
-  }
-}
+export { KioskError, type WireError, type WireResult } from './wire.js';
 
 export { invokeChannel, eventChannel };

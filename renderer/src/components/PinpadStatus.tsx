@@ -1,0 +1,31 @@
+/** The pin pad's connection state, always on screen (and the service link in browser mode). */
+import { useApp, useT } from '../context.js';
+import type { TextKey } from '../i18n.js';
+
+const STATE_TEXT: Readonly<Record<string, TextKey>> = {
+  connecting: 'pinpad.connecting',
+  connected: 'pinpad.connected',
+  reconnecting: 'pinpad.reconnecting',
+  stopped: 'pinpad.stopped',
+};
+
+export function PinpadStatus() {
+  const t = useT();
+  const health = useApp((s) => s.health);
+  const bridgeUp = useApp((s) => s.bridgeUp);
+  const mode = useApp((s) => s.mode);
+  const state = !bridgeUp ? 'service-down' : (health?.state ?? 'unknown');
+  const text = health ? t(STATE_TEXT[health.state] ?? 'pinpad.unknownState') : t('pinpad.unknownState');
+  return (
+    <div className={`pinpad pinpad--${state}`} data-pinpad-state={state}>
+      <span className="pinpad__dot" aria-hidden="true" />
+      <span className="pinpad__text">
+        {t('pinpad.label')}: {bridgeUp ? text : t('pinpad.unknownState')}
+        {health?.emulator ? <span className="pinpad__badge"> · {t('pinpad.emulator')}</span> : null}
+        {health?.terminalId ? <span className="pinpad__terminal"> · {t('pinpad.terminal', { id: health.terminalId })}</span> : null}
+        {mode === 'till' && health?.problem && health.state !== 'connected' ? <span className="pinpad__problem"> · {health.problem}</span> : null}
+      </span>
+      {!bridgeUp ? <span className="pinpad__bridge">{t('app.bridgeDown')}</span> : null}
+    </div>
+  );
+}
