@@ -2,6 +2,7 @@
  * npm run bench — performance figures, measured in one run on this machine (shared, noisy):
  * compare the ratios, not the absolute numbers. Nothing here is asserted by the tests.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { EmulatorHost } from '../../native/emulator/host.js';
 import { PseudoTerminalPair } from '../../native/emulator/pty.js';
 import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/terminal.js';
 import { SerialStream } from '../../native/transport/serial.js';
+import { bundleSize, eventToScreen } from './ui-bench.js';
 
 const rows: Array<[string, string, string]> = [];
 function row(name: string, value: string, note = ''): void {
@@ -164,6 +166,15 @@ async function main(): Promise<void> {
     row('ratio transaction / bare echo', `${ratio.toFixed(2)}×`, `goal ≤ 2× — ${ratio <= 2 ? 'met' : 'NOT met'}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const size = bundleSize();
+  row('UI bundle (index.html + assets)', `${(size.gzip / 1024).toFixed(1)} KiB gzipped`, `${(size.raw / 1024).toFixed(1)} KiB raw, ${size.files} files`);
+  const samples = await eventToScreen(7);
+  if (typeof samples === 'string') row('terminal answer → screen', '-', samples);
+  else {
+    const sorted = [...samples].sort((a, b) => a - b);
+    row('terminal answer → screen ("Оплачено")', `${sorted[Math.floor(sorted.length / 2)]} ms median`, `min ${sorted[0]} ms, max ${sorted[sorted.length - 1]} ms over ${samples.length} card payments, Chromium`);
   }
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'value', 'note'][i]!.length));
   const line = (r: readonly string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
