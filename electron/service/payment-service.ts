@@ -405,6 +405,9 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
         });
         continue;
       }
+      if (!part.rrn) {
+        throw new ServiceError('not-refundable', `payment ${part.id} has no RRN in the journal; refund it from the terminal's journal (full report) or in cash`, { paymentId: part.id });
+      }
       if (part.switchedToSbp && !this.options.profile.bank.refundSwitchedPayment) {
         throw new ServiceError('switched-refund-cash', 'this bank does not refund a payment switched to QR on the pin pad; refund it in cash', {
           paymentId: part.id,
