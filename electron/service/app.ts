@@ -16,6 +16,7 @@ import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolve
 import { describeTarget, PinpadConnection, type PinpadHealth, type PinpadTarget } from './connection.js';
 import { Journal } from './journal.js';
 import { createLogger, createTraceWriter, type ServiceLogger, type TraceWriter } from './logger.js';
+import { UNRESOLVED_STATES } from './model.js';
 import { PaymentService } from './payment-service.js';
 import { writeSupportBundle } from './support-bundle.js';
 
@@ -31,6 +32,9 @@ export interface ServiceAppOptions {
   /** Seconds the pin pad may stay silent before an answer is given up (default 45). */
   readonly responseTimeoutSeconds?: number;
 }
+
+/** How often a payment the recovery at start could not resolve is asked about again, ms. */
+export const RECOVERY_RETRY_MS = 5000;
 
 export interface ServiceApp extends HandlerDeps {
   readonly config: AppConfig;
@@ -147,12 +151,62 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
   service.on('late-payment', (event) => logger.warn({ ...event }, 'a QR payment arrived after its QR expired or was cancelled'));
 
   // Recovery at start: whatever was left in flight by a crash is resolved through the terminal.
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let retryRun: Promise<void> | undefined;
   const unresolved = service.listUnresolved();
   if (unresolved.length > 0) {
     logger.warn({ count: unresolved.length }, 'unresolved payments found at start: recovering');
     await connection.waitConnected(5000);
     const after = await service.recover();
     logger.info({ states: after.map((p) => `${p.id}:${p.state}`) }, 'recovery at start done');
+    // The terminal may still be busy with what the crashed process started (a QR stays on the pin
+    // pad until it is paid or expires) and ignore the status query and the emergency cancel; or it
+    // is away. Such a part stays UNKNOWN and its receipt blocked, although the terminal answers a
+    // little later: ask again until it does (nothing else would before the next restart).
+    const left = new Set(after.filter((p) => UNRESOLVED_STATES.has(p.state)).map((p) => p.id));
+    const retry = (): void => {
+      if (stopped || left.size === 0) return;
+      retryTimer = setTimeout(() => {
+        retryRun = (async () => {
+          for (const id of [...left]) {
+            if (stopped) return;
+            const part = journal.getPart(id);
+            // Resolved meanwhile: by hand, or by a recovery asked for from the screen.
+            if (!part || !UNRESOLVED_STATES.has(part.state)) {
+              left.delete(id);
+              continue;
+            }
+            const [now] = await service.recover(id);
+            if (now && !UNRESOLVED_STATES.has(now.state)) {
+              left.delete(id);
+              logger.info({ paymentId: id, state: now.state }, 'recovery after start: resolved');
+            }
+          }
+        })()
+          .catch((error: unknown) => {
+            if (!stopped) logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'recovery after start failed; asking again');
+          })
+          .finally(() => {
+            retryRun = undefined;
+            retry();
+          });
+      }, RECOVERY_RETRY_MS);
+      retryTimer.unref?.();
+    };
+    if (left.size > 0) {
+      logger.warn({ payments: [...left] }, 'recovery at start left payments unresolved (the pin pad did not answer): asking again');
+      retry();
+    }
+  }
+
+  // A connection test at start fills in the terminal id and model of the pin-pad status (and
+  // tells at once when the configured id is wrong). It moves no money.
+  if (connection.health.state === 'connected' && !service.busyWith) {
+    await service.testConnection().then(
+      (result) => logger.info({ status: result.status, terminalId: result.terminalId, model: result.model, text: result.text }, 'connection test at start'),
+      (error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'connection test at start failed'),
+    );
   }
 
   const publicConfig = (): PublicConfig => ({
@@ -169,7 +223,6 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     profileName: profile.name,
   });
 
-  let stopped = false;
   return {
     config,
     connection,
@@ -190,8 +243,11 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearTimeout(retryTimer);
       service.stop();
       await connection.stop();
+      // A recovery asking again ends at once when the connection closes; let it finish before the journal closes.
+      await retryRun;
       await emulator?.stop();
       journal.close();
       trace?.close();
