@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,9 +20,11 @@ interface Emulator {
 async function startEmulator(dir: string, name: string, extra: string[] = []): Promise<Emulator> {
   const link = join(dir, name);
   const ledger = join(dir, `${name}.ledger.json`);
+  // Its own process group, so that stopping it stops npx, the emulator and its socat together.
   const child = spawn('npx', ['pinpad-emulator', '--pty', link, '--fast', '--ledger', ledger, '--terminal-id', '00322346', ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -39,8 +41,11 @@ async function stopEmulator(emulator: Emulator): Promise<void> {
   if (emulator.child.exitCode !== null) return;
   await new Promise<void>((resolve) => {
     emulator.child.once('exit', () => resolve());
-    emulator.child.kill('SIGTERM');
+    process.kill(-emulator.child.pid!, 'SIGTERM');
   });
+  // The emulator removes its pseudo-terminal on SIGTERM; wait until it has.
+  const deadline = Date.now() + 5000;
+  while (existsSync(emulator.link) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
 interface CliRun {
