@@ -11,6 +11,8 @@ export function Catalogue({ onProceed, proceedLabel, allowFree = false }: { onPr
   const cart = useApp((s) => s.cart);
   const opening = useApp((s) => s.opening);
   const ready = useApp((s) => s.ready && s.bridgeUp);
+  // A kiosk takes money only through the pin pad: no checkout while it is away (a till still has cash).
+  const pinpadAway = useApp((s) => s.mode === 'kiosk' && s.health !== undefined && s.health.state !== 'connected');
   const { addToCart, removeFromCart } = useActions();
   const total = cartTotal(cart);
   return (
@@ -51,7 +53,7 @@ export function Catalogue({ onProceed, proceedLabel, allowFree = false }: { onPr
         <p className="cart__total">
           <span>{t('cart.total')}</span> <span className="num">{t.money(total)}</span>
         </p>
-        <button type="button" className="button button--primary button--wide" disabled={cart.length === 0 || opening || !ready} onClick={onProceed}>
+        <button type="button" className="button button--primary button--wide" disabled={cart.length === 0 || opening || !ready || pinpadAway} onClick={onProceed}>
           {opening ? t('cart.opening') : proceedLabel}
         </button>
       </section>
