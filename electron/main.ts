@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EVENT_NAMES, METHOD_NAMES, eventChannel, invokeChannel } from './ipc/channels.js';
 import { createDispatcher, type CallContext } from './ipc/dispatch.js';
 import { createHandlers, subscribeServiceEvents } from './ipc/handlers.js';
-import { contentSecurityPolicy } from './bridge/server.js';
+import { contentSecurityPolicy, startBridge } from './bridge/server.js';
 import { startServiceApp, type ServiceApp } from './service/app.js';
 import { loadConfig } from './service/config.js';
 
@@ -151,6 +151,18 @@ async function main(): Promise<void> {
       }
       return dispatch(name, payload, ctx);
     });
+  }
+  // The same contract on loopback for a POS core on this machine, when the configuration enables it.
+  if (svc.config.bridge.enabled && svc.config.bridge.token) {
+    const bridge = await startBridge({
+      port: svc.config.bridge.port,
+      token: svc.config.bridge.token,
+      dispatch,
+      subscribe: (emit) => subscribeServiceEvents(svc.service, svc.onHealth, emit),
+      log: (line, data) => svc.logger.warn({ ...data }, line),
+    });
+    svc.logger.info({ url: bridge.wsUrl }, 'bridge for a POS core listening');
+    app.on('will-quit', () => void bridge.close());
   }
   subscribeServiceEvents(svc.service, svc.onHealth, (name, payload) => {
     if (EVENT_NAMES.includes(name) && mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel(name), payload);
