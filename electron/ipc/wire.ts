@@ -23,4 +23,3 @@ export class KioskError extends Error {
     super(message);
   }
 }
-

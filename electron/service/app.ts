@@ -203,7 +203,8 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
   // A connection test at start fills in the terminal id and model of the pin-pad status (and
   // tells at once when the configured id is wrong). It moves no money.
   if (connection.health.state === 'connected' && !service.busyWith) {
-    await service.testConnection().then(
+    // Bounded: a silent pin pad must not hold the start for a whole operation timeout.
+    await service.testConnection({ operationTimeoutMs: 10_000 }).then(
       (result) => logger.info({ status: result.status, terminalId: result.terminalId, model: result.model, text: result.text }, 'connection test at start'),
       (error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'connection test at start failed'),
     );

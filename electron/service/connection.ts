@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import { FrameDecoder } from '../../native/inpas/codec.js';
 import { PinpadDriver } from '../../native/inpas/driver.js';
 import { PinpadError } from '../../native/inpas/errors.js';
 import { Link, type LinkTraceEvent } from '../../native/inpas/link.js';
 import type { TerminalProfile } from '../../native/inpas/profile.js';
 import { Session } from '../../native/inpas/session.js';
+import { Tag } from '../../native/inpas/tags.js';
 import { SerialStream } from '../../native/transport/serial.js';
 import { TcpStream } from '../../native/transport/tcp.js';
 import type { ByteStream } from '../../native/transport/types.js';
@@ -43,9 +45,28 @@ export interface ConnectionOptions {
   readonly open?: (target: PinpadTarget) => Promise<ByteStream>;
 }
 
-/** For the crash matrix only: a stream that dies halfway through writing a request frame. */
-function crashTestStream(stream: ByteStream): ByteStream {
-  if (!crashArmed('mid-frame')) return stream;
+/**
+ * For the crash matrix only. The crash points around a request ('mid-frame': half of it written;
+ * 'after-ack': the terminal ACKed it) concern the money request a part journaled and sends
+ * (sale, QR payment, void, refund), not the connection test at start or a status query.
+ */
+interface CrashWatch {
+  /** Operation code of the last frame written (its field 25). */
+  lastOperation: number | undefined;
+}
+
+function moneyOperations(profile: TerminalProfile): ReadonlySet<number> {
+  return new Set([profile.operations.sale, profile.operations.void, profile.operations.refund, profile.sbp.payment.operation, profile.sbp.refund.operation]);
+}
+
+function frameOperation(data: Uint8Array): number | undefined {
+  for (const event of new FrameDecoder().push(data)) if (event.type === 'frame') return event.message.int(Tag.operation);
+  return undefined;
+}
+
+/** For the crash matrix only: a stream that notes the operation of every frame written, and dies halfway through writing a money request. */
+function crashTestStream(stream: ByteStream, money: ReadonlySet<number>, watch: CrashWatch): ByteStream {
+  if (!crashArmed('mid-frame') && !crashArmed('after-ack')) return stream;
   // A delegating object, not Object.create(stream): the streams keep their listeners in private
   // fields, which a method called on a prototype-derived object cannot reach (it throws).
   return {
@@ -57,9 +78,12 @@ function crashTestStream(stream: ByteStream): ByteStream {
     },
     write: async (data: Uint8Array): Promise<void> => {
       if (data.length > 1) {
-        await stream.write(data.subarray(0, Math.floor(data.length / 2)));
-        await new Promise((r) => setTimeout(r, 20));
-        crashPoint('mid-frame');
+        watch.lastOperation = frameOperation(data);
+        if (crashArmed('mid-frame') && watch.lastOperation !== undefined && money.has(watch.lastOperation)) {
+          await stream.write(data.subarray(0, Math.floor(data.length / 2)));
+          await new Promise((r) => setTimeout(r, 20));
+          crashPoint('mid-frame');
+        }
       }
       await stream.write(data);
     },
@@ -156,9 +180,11 @@ export class PinpadConnection {
       this.#scheduleRetry(`${target.path} does not exist (cable unplugged, or the udev rule is missing)`);
       return;
     }
+    const money = moneyOperations(this.options.profile);
+    const watch: CrashWatch = { lastOperation: undefined };
     let stream: ByteStream;
     try {
-      stream = crashTestStream(await (this.options.open ?? defaultOpen)(target));
+      stream = crashTestStream(await (this.options.open ?? defaultOpen)(target), money, watch);
     } catch (error) {
       this.#scheduleRetry(error instanceof Error ? error.message : String(error));
       return;
@@ -169,7 +195,9 @@ export class PinpadConnection {
     }
     const link = new Link(stream, { ackOptional: target.kind === 'tcp' });
     if (crashArmed('after-ack'))
-      link.on('trace', (event) => event.kind === 'control' && event.direction === 'rx' && event.control === 'ACK' && crashPoint('after-ack'));
+      link.on('trace', (event) => {
+        if (event.kind === 'control' && event.direction === 'rx' && event.control === 'ACK' && money.has(watch.lastOperation ?? -1)) crashPoint('after-ack');
+      });
     if (this.options.onTrace) link.on('trace', this.options.onTrace);
     const session = new Session(link, { waitOperation: this.options.profile.operations.wait, commandOperation: this.options.profile.operations.userCommand });
     this.#driver = new PinpadDriver({

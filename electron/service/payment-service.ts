@@ -30,6 +30,12 @@ export interface PaymentServiceOptions {
   readonly sbpPollMs?: number;
   /** How long to keep asking, ms. */
   readonly sbpLateWindowMs?: number;
+  /**
+   * Cap on one recovery query (status, emergency cancel), ms. A terminal still busy with what a
+   * crashed process started keeps sending WAIT frames; a capped query gives up and is asked again
+   * later instead of holding the pin pad for a whole operation timeout.
+   */
+  readonly recoveryCallMs?: number;
   readonly now?: () => Date;
 }
 
@@ -406,7 +412,11 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
         continue;
       }
       if (!part.rrn) {
-        throw new ServiceError('not-refundable', `payment ${part.id} has no RRN in the journal; refund it from the terminal's journal (full report) or in cash`, { paymentId: part.id });
+        throw new ServiceError(
+          'not-refundable',
+          `payment ${part.id} has no RRN in the journal; refund it from the terminal's journal (full report) or in cash`,
+          { paymentId: part.id },
+        );
       }
       if (part.switchedToSbp && !this.options.profile.bank.refundSwitchedPayment) {
         throw new ServiceError('switched-refund-cash', 'this bank does not refund a payment switched to QR on the pin pad; refund it in cash', {
@@ -613,7 +623,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
       return current;
     }
     try {
-      const status = await d.status({ ofEcrNumber: current.ecrNumber!, refund: current.kind === 'refund' });
+      const status = await d.status({ ofEcrNumber: current.ecrNumber!, refund: current.kind === 'refund' }, { operationTimeoutMs: this.#recoveryCallMs });
       this.journal.note(current.id, 'recovery-status', `${status.status}${status.sbpState ? ` / ${status.sbpState}` : ''}`);
       if (status.status !== 'failed' && status.status !== 'unknown' && status.sbpState === 'done') {
         current = this.journal.transition(
@@ -638,7 +648,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
       }
       const request = this.journal.partRequest(current.id);
       if (!request) return current;
-      const cancel = await d.emergencyCancel(messageFromRecord(request));
+      const cancel = await d.emergencyCancel(messageFromRecord(request), { operationTimeoutMs: this.#recoveryCallMs });
       crashPoint('during-reversal');
       if (cancel.status === 'approved') {
         return this.journal.transition(
@@ -772,8 +782,10 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     }
   }
 
-  testConnection(): Promise<ServiceOperationResult> {
-    return this.#serviceOp('connection test', (d) => d.test());
+  testConnection(options: { operationTimeoutMs?: number } = {}): Promise<ServiceOperationResult> {
+    return this.#serviceOp('connection test', (d) =>
+      d.test(options.operationTimeoutMs === undefined ? {} : { operationTimeoutMs: options.operationTimeoutMs }),
+    );
   }
 
   async settle(): Promise<ServiceOperationResult> {
@@ -790,6 +802,10 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
 
   slipCopy(): Promise<ServiceOperationResult> {
     return this.#serviceOp('slip copy', (d) => d.userCommand('slip-copy'));
+  }
+
+  get #recoveryCallMs(): number {
+    return this.options.recoveryCallMs ?? 30_000;
   }
 
   get busyWith(): string | undefined {

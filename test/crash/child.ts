@@ -6,8 +6,11 @@
  * - CRASH_MODE=pay: opens a receipt of CRASH_AMOUNT kopecks and pays it whole by CRASH_METHOD;
  *   prints one JSON line `{ mode, receiptId, part, startMs, payMs }` with the part as it ended.
  * - CRASH_MODE=recover: only starts the app (recovery of every part left in flight runs at
- *   start) and prints `{ mode, startMs, unresolvedAtStart, receipts: [...] }` with the parts of
- *   every receipt in the journal.
+ *   start) and prints `{ mode, startMs, recoveryMs, unresolvedAtStart, unresolvedAfterStart,
+ *   receipts: [...] }` with the parts of every receipt in the journal. When the recovery at
+ *   start left a part unresolved (the pin pad was still busy with what the killed process had
+ *   started), the app asks again in the background: the child waits for that (up to
+ *   CRASH_SETTLE_LIMIT seconds) before printing.
  *
  * With KIOSK_CRASH_AT=<step> the service SIGKILLs itself at that step (crash-points.ts), so
  * nothing is printed. Environment:
@@ -18,6 +21,7 @@
  *   CRASH_AMOUNT            kopecks (pay)
  *   CRASH_RECEIPT_ID        receipt id to use (pay; optional, generated when absent)
  *   CRASH_RESPONSE_TIMEOUT  seconds the pin pad may stay silent (default 2)
+ *   CRASH_SETTLE_LIMIT      recover: seconds to wait for parts still unresolved after the start (default 60)
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,9 +67,17 @@ export interface PayOutput {
 
 export interface RecoverOutput {
   readonly mode: 'recover';
+  /** Parts the last process left INTENT / SENT / UNKNOWN. */
   readonly unresolvedAtStart: number;
-  /** Wall time of startServiceApp, which includes the recovery at start, ms. */
+  /** Parts still unresolved when startServiceApp returned (its recovery got no answer). */
+  readonly unresolvedAfterStart: number;
+  /** Wall time of startServiceApp (the recovery at start, then a connection test), ms. */
   readonly startMs: number;
+  /**
+   * From startServiceApp called to the journal recording the last part left in flight as resolved,
+   * ms; 0 with nothing to recover, null when a part was still unresolved at CRASH_SETTLE_LIMIT.
+   */
+  readonly recoveryMs: number | null;
   readonly receipts: ChildReceipt[];
 }
 
@@ -82,21 +94,25 @@ function slim(part: Part): ChildPart {
   };
 }
 
-async function start(): Promise<{ app: ServiceApp; startMs: number; unresolvedAtStart: number }> {
+function unresolvedCount(app: ServiceApp): number {
+  return app.journal.partsInStates(['INTENT', 'SENT', 'UNKNOWN']).length;
+}
+
+async function start(): Promise<{ app: ServiceApp; startedAt: number; startMs: number; unresolvedAtStart: string[] }> {
   const dataDir = env('CRASH_DATA_DIR');
   const configPath = env('CRASH_CONFIG');
   const responseTimeoutSeconds = Number(process.env.CRASH_RESPONSE_TIMEOUT ?? '2');
   // Read before the app starts (and recovers): how many parts the last process left in flight.
   const journalPath = join(dataDir, 'journal.sqlite');
-  let unresolvedAtStart = 0;
+  let unresolvedAtStart: string[] = [];
   if (existsSync(journalPath)) {
     const journal = new Journal(journalPath);
-    unresolvedAtStart = journal.partsInStates(['INTENT', 'SENT', 'UNKNOWN']).length;
+    unresolvedAtStart = journal.partsInStates(['INTENT', 'SENT', 'UNKNOWN']).map((p) => p.id);
     journal.close();
   }
-  const t0 = performance.now();
+  const startedAt = Date.now();
   const app = await startServiceApp({ configPath, dataDir, responseTimeoutSeconds });
-  return { app, startMs: Math.round(performance.now() - t0), unresolvedAtStart };
+  return { app, startedAt, startMs: Date.now() - startedAt, unresolvedAtStart };
 }
 
 async function pay(): Promise<void> {
@@ -124,7 +140,19 @@ async function pay(): Promise<void> {
 }
 
 async function recover(): Promise<void> {
-  const { app, startMs, unresolvedAtStart } = await start();
+  const { app, startedAt, startMs, unresolvedAtStart } = await start();
+  const unresolvedAfterStart = unresolvedCount(app);
+  const limit = Date.now() + Number(process.env.CRASH_SETTLE_LIMIT ?? '60') * 1000;
+  while (unresolvedCount(app) > 0 && Date.now() < limit) await new Promise((r) => setTimeout(r, 50));
+  // When the journal recorded the last of them resolved: its audit trail says when each part left INTENT / SENT / UNKNOWN.
+  let recoveryMs: number | null = unresolvedAtStart.length === 0 ? 0 : null;
+  if (unresolvedAtStart.length > 0 && unresolvedCount(app) === 0) {
+    const resolvedAt = unresolvedAtStart.map((id) => {
+      const entry = app.journal.audit({ partId: id }).find((a) => a.toState !== null && !['INTENT', 'SENT', 'UNKNOWN'].includes(a.toState));
+      return entry ? Date.parse(entry.at) : Number.NaN;
+    });
+    recoveryMs = Math.max(...resolvedAt) - startedAt;
+  }
   const receipts: ChildReceipt[] = app.service.searchReceipts(undefined, 500).map((r) => ({
     id: r.id,
     total: r.total,
@@ -132,7 +160,7 @@ async function recover(): Promise<void> {
     paid: r.paid,
     parts: r.parts.map(slim),
   }));
-  const out: RecoverOutput = { mode: 'recover', unresolvedAtStart, startMs, receipts };
+  const out: RecoverOutput = { mode: 'recover', unresolvedAtStart: unresolvedAtStart.length, unresolvedAfterStart, startMs, recoveryMs, receipts };
   await app.stop();
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
