@@ -466,8 +466,8 @@ export function receiptView(journal: Journal, id: string): Receipt | undefined {
   const approvedPayments = parts.filter((p) => p.kind === 'payment' && (p.state === 'APPROVED' || p.state === 'REFUNDED'));
   const paidIn = approvedPayments.reduce((sum, p) => sum + p.amount, 0);
   const refunded = parts.filter((p) => p.kind === 'refund' && p.state === 'APPROVED').reduce((sum, p) => sum + p.amount, 0);
-  const reversed = 0;
-  const paid = paidIn - refunded - reversed;
+  // A REVERSED payment was given back by the terminal itself (emergency cancel): it counts neither way.
+  const paid = paidIn - refunded;
   const unresolved = parts.find((p) => p.state === 'UNKNOWN' || p.state === 'SENT' || p.state === 'INTENT');
   return {
     id: row.id,
