@@ -24,7 +24,7 @@ export function nodeSocket(url: string, origin?: string): WebSocket {
 
 export async function startRig(options: Partial<WebModeOptions> & { emulatorArgs?: readonly string[] } = {}): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-bridge-'));
-  const web = await startWebMode({ port: 0, dataDir: dir, token: TOKEN, emulatorArgs: ['--fast'], responseTimeoutSeconds: 2, ...options });
+  const web = await startWebMode({ port: 0, dataDir: dir, token: TOKEN, emulatorArgs: ['--fast'], responseTimeoutSeconds: 5, ...options });
   const client = new BridgeClient({ url: web.bridge.wsUrl, token: TOKEN, createSocket: (url) => nodeSocket(url) as never });
   await client.connect();
   const events: Array<{ name: EventName; payload: unknown }> = [];
