@@ -209,13 +209,32 @@ export class PinpadConnection {
       ...(this.options.responseTimeoutMs !== undefined ? { responseTimeoutMs: this.options.responseTimeoutMs } : {}),
     });
     this.#stream = stream;
+    let deviceGone = false;
+    // The port does not always report a vanished device at once (a pseudo-terminal, some USB
+    // drivers): also watch the device node itself, once a second, which costs no CPU to speak of.
+    const watchdog =
+      target.kind === 'serial'
+        ? setInterval(() => {
+            if (this.#stream !== stream) {
+              clearInterval(watchdog);
+              return;
+            }
+            if (!existsSync(target.path)) {
+              clearInterval(watchdog);
+              deviceGone = true;
+              void stream.close().catch(() => undefined);
+            }
+          }, 1000)
+        : undefined;
+    watchdog?.unref?.();
     stream.onClose((info) => {
+      clearInterval(watchdog);
       if (this.#stream !== stream) return;
       this.#stream = undefined;
       this.#driver = undefined;
       link.dispose();
       if (this.#stopped) return;
-      this.#scheduleRetry(info.disconnected ? 'the pin pad was disconnected' : 'the connection was closed');
+      this.#scheduleRetry(info.disconnected || deviceGone ? 'the pin pad was disconnected' : 'the connection was closed');
     });
     this.#setHealth({ state: 'connected', problem: undefined });
   }
