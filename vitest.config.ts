@@ -9,6 +9,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests own pseudo-terminals and child processes; two cores only.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
