@@ -17,21 +17,12 @@ import {
   suggestKey,
   verifyPin,
 } from '../../electron/service/config.js';
+import { pinpadError } from '../helpers.js';
 
 const FILE = '/etc/kiosk/config.toml';
 const TOKEN = 'x'.repeat(8) + 'k3y-for-tests-only-0123';
 
-function configError(run: () => unknown): PinpadError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PinpadError);
-    const pe = error as PinpadError;
-    expect(pe.code).toBe('config');
-    return pe;
-  }
-  throw new Error('expected a config error');
-}
+const configError = (run: () => unknown): PinpadError => pinpadError(run, 'config');
 
 const errorOf = (text: string): string => configError(() => parseConfigText(text, FILE)).message;
 

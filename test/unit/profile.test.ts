@@ -4,20 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PinpadError } from '../../native/inpas/errors.js';
 import { DEFAULT_PROFILE_PATH, loadProfile, parseProfile, profileFields } from '../../native/inpas/profile.js';
+import { pinpadError } from '../helpers.js';
 
 const defaultData = (): Record<string, unknown> => JSON.parse(readFileSync(DEFAULT_PROFILE_PATH, 'utf8')) as Record<string, unknown>;
 
-function configError(run: () => unknown): PinpadError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PinpadError);
-    const pe = error as PinpadError;
-    expect(pe.code).toBe('config');
-    return pe;
-  }
-  throw new Error('expected a config error');
-}
+const configError = (run: () => unknown): PinpadError => pinpadError(run, 'config');
 
 const dir = mkdtempSync(join(tmpdir(), 'profile-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
