@@ -3,7 +3,7 @@
  * payment service started and stopped with the app. Money is decided in the service; this
  * file only hosts it and binds the contract to Electron IPC.
  */
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -116,7 +116,6 @@ async function main(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
-  void shell;
 
   // Started by the desktop session's autostart: only kiosks start by themselves; a till is opened by the cashier.
   if (process.argv.includes('--autostart')) {

@@ -13,6 +13,8 @@ export interface TcpOptions {
 export class TcpStream extends BaseStream {
   readonly description: string;
   readonly #socket: net.Socket;
+  /** close() was called: the end of the socket is ours, not a disconnect. */
+  #closing = false;
 
   constructor(socket: net.Socket, description: string) {
     super();
@@ -20,11 +22,10 @@ export class TcpStream extends BaseStream {
     this.description = description;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.emitData(chunk));
-    socket.on('close', (hadError) => this.markClosed({ disconnected: hadError || !this.closing }));
+    socket.on('close', (hadError) => this.markClosed({ disconnected: hadError || !this.#closing }));
     socket.on('error', (error) => this.markClosed({ disconnected: true, error }));
   }
 
-  private closing = false;
 
   static async connect(options: TcpOptions): Promise<TcpStream> {
     const description = `tcp ${options.host}:${options.port}`;
@@ -56,7 +57,7 @@ export class TcpStream extends BaseStream {
   }
 
   async close(): Promise<void> {
-    this.closing = true;
+    this.#closing = true;
     await new Promise<void>((resolve) => {
       if (this.#socket.destroyed) {
         resolve();
