@@ -361,10 +361,10 @@ export class EmulatedTerminal {
     const qr: QrPayment = { ecrNumber: ecr, amount, payload, switched, state: 'pending', rrn: undefined };
     this.bank.qr.push(qr);
     control.abortable = true;
-    const qrFields: FieldInput = {
-      [profile.sbp.qrPayloadField ?? 255]: profile.sbp.qrPayloadField === undefined ? undefined : payload,
-      [profile.sbp.qrExpiryField ?? 254]: profile.sbp.qrExpiryField === undefined ? undefined : Math.round(timing.qrLifetimeMs / 1000),
-    };
+    // Where the profile says the terminal reports the QR (fields it does not name are not sent).
+    const qrFields: Record<number, string | number> = {};
+    if (profile.sbp.qrPayloadField !== undefined) qrFields[profile.sbp.qrPayloadField] = payload;
+    if (profile.sbp.qrExpiryField !== undefined) qrFields[profile.sbp.qrExpiryField] = Math.round(timing.qrLifetimeMs / 1000);
     const willPay = scenario !== 'qr-expire' && scenario !== 'qr-late-pay' && timing.qrPayDelayMs < timing.qrLifetimeMs;
     try {
       await this.#working(willPay ? timing.qrPayDelayMs : timing.qrLifetimeMs, 'ОТСКАНИРУЙТЕ QR-КОД', check, qrFields);
