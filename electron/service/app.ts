@@ -8,8 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatTrace } from '../../native/inpas/trace.js';
 import { EmulatorHost } from '../../native/emulator/host.js';
-import { parseEmulatorArgs } from '../../native/cli/emulator.js';
-import { DEMO_TIMING, NO_FAULTS } from '../../native/emulator/terminal.js';
+import { DEMO_TIMING, NO_FAULTS, parseEmulatorArgs, resolveQuirks } from '../../native/emulator/options.js';
 import type { PublicConfig } from '../ipc/contract.js';
 import type { HandlerDeps } from '../ipc/handlers.js';
 import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolvePinpadTarget, verifyPin, type AppConfig } from './config.js';
@@ -88,12 +87,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
       scenario: parsed.scenario,
       ...(parsed.ledgerPath ? { ledgerPath: parsed.ledgerPath } : {}),
       timing: options.emulatorArgs?.length ? parsed.timing : DEMO_TIMING,
-      quirks: {
-        noPartialSameDayQrRefund: parsed.quirks.noPartialSameDayQrRefund ?? !profile.bank.partialSameDayQrRefund,
-        noSwitchedRefund: parsed.quirks.noSwitchedRefund ?? !profile.bank.refundSwitchedPayment,
-        voidNoTemplate: parsed.quirks.voidNoTemplate ?? false,
-        fullPan: parsed.quirks.fullPan ?? false,
-      },
+      quirks: resolveQuirks(parsed.quirks, profile),
       faults: options.emulatorArgs?.length ? parsed.faults : NO_FAULTS,
       packetSize: parsed.packetSize,
       ...(parsed.replugAfterMs !== undefined ? { replugAfterMs: parsed.replugAfterMs } : {}),

@@ -1,3 +1,4 @@
+/** Entry point of `pinpad-emulator`: runs it until SIGINT or SIGTERM. */
 import { startEmulatorCli } from './emulator.js';
 
 const result = await startEmulatorCli(process.argv.slice(2), {

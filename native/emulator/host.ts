@@ -1,3 +1,4 @@
+/** Runs the emulated pin pad where a till can reach it: a pseudo-terminal (with unplug and replug) or a TCP port. */
 import net from 'node:net';
 import type { LinkTraceEvent } from '../inpas/link.js';
 import type { TerminalProfile } from '../inpas/profile.js';
@@ -7,7 +8,8 @@ import type { ByteStream } from '../transport/types.js';
 import { Bank } from './bank.js';
 import { PseudoTerminalPair } from './pty.js';
 import type { ScenarioName } from './scenarios.js';
-import { EmulatedTerminal, type EmulatorFaults, type EmulatorQuirks, type EmulatorTiming } from './terminal.js';
+import type { EmulatorFaults, EmulatorQuirks, EmulatorTiming } from './options.js';
+import { EmulatedTerminal } from './terminal.js';
 
 export interface EmulatorHostOptions {
   readonly pty?: string;

@@ -4,21 +4,8 @@
  */
 import type { Locale } from './i18n.js';
 
-const groupers: Partial<Record<Locale, Intl.NumberFormat>> = {};
-
-function grouper(locale: Locale): Intl.NumberFormat {
-  return (groupers[locale] ??= new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { maximumFractionDigits: 0, useGrouping: true }));
-}
-
-/** 123456 → "1 234,56 ₽" (ru) or "1,234.56 ₽" (en). */
-export function formatMoney(kopecks: number, locale: Locale): string {
-  const sign = kopecks < 0 ? '−' : '';
-  const abs = Math.abs(Math.trunc(kopecks));
-  const roubles = Math.trunc(abs / 100);
-  const rest = abs % 100;
-  const mark = locale === 'ru' ? ',' : '.';
-  return `${sign}${grouper(locale).format(roubles)}${mark}${String(rest).padStart(2, '0')}\u00a0₽`;
-}
+/** 123456 → "1 234,56 ₽" (ru) or "1,234.56 ₽" (en): the one formatter, from the contract. */
+export { formatMoney } from '../../electron/contract/money.js';
 
 /** 12345 → "123,45" / "123.45": the value to prefill an amount field with. */
 export function kopecksToInput(kopecks: number, locale: Locale): string {

@@ -16,7 +16,7 @@ import { Session } from '../../native/inpas/session.js';
 import { CONTROL_BYTE } from '../../native/inpas/codec.js';
 import { EmulatorHost } from '../../native/emulator/host.js';
 import { PseudoTerminalPair } from '../../native/emulator/pty.js';
-import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/terminal.js';
+import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/options.js';
 import { SerialStream } from '../../native/transport/serial.js';
 import { bundleSize, eventToScreen } from './ui-bench.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { EmulatorHost } from '../../native/emulator/host.js';
 import type { ScenarioName } from '../../native/emulator/scenarios.js';
-import { FAST_TIMING, NO_FAULTS, NO_QUIRKS, type EmulatorFaults, type EmulatorQuirks, type EmulatorTiming } from '../../native/emulator/terminal.js';
+import { FAST_TIMING, NO_FAULTS, NO_QUIRKS, type EmulatorFaults, type EmulatorQuirks, type EmulatorTiming } from '../../native/emulator/options.js';
 import type { LedgerCharge, LedgerRefund } from '../../native/emulator/bank.js';
 import { PseudoTerminalPair } from '../../native/emulator/pty.js';
 import { CONTROL_BYTE, encodeFrame, FrameDecoder, type ControlName, type DecodeEvent } from '../../native/inpas/codec.js';

@@ -9,15 +9,8 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { Bank } from '../../native/emulator/bank.js';
 import type { ScenarioName } from '../../native/emulator/scenarios.js';
-import {
-  EmulatedTerminal,
-  FAST_TIMING,
-  NO_FAULTS,
-  NO_QUIRKS,
-  type EmulatorFaults,
-  type EmulatorQuirks,
-  type EmulatorTiming,
-} from '../../native/emulator/terminal.js';
+import { FAST_TIMING, NO_FAULTS, NO_QUIRKS, type EmulatorFaults, type EmulatorQuirks, type EmulatorTiming } from '../../native/emulator/options.js';
+import { EmulatedTerminal } from '../../native/emulator/terminal.js';
 import { PinpadDriver } from '../../native/inpas/driver.js';
 import { Link } from '../../native/inpas/link.js';
 import { Message, type FieldInput } from '../../native/inpas/message.js';
