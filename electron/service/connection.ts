@@ -1,18 +1,16 @@
+/** Keeps the service's pin pad connected: health, unplug and replug, and the stack built anew each time. */
 import { existsSync } from 'node:fs';
 import { FrameDecoder } from '../../native/inpas/codec.js';
-import { PinpadDriver } from '../../native/inpas/driver.js';
+import type { PinpadDriver } from '../../native/inpas/driver.js';
 import { PinpadError } from '../../native/inpas/errors.js';
-import { Link, type LinkTraceEvent } from '../../native/inpas/link.js';
+import type { LinkTraceEvent } from '../../native/inpas/link.js';
 import type { TerminalProfile } from '../../native/inpas/profile.js';
-import { Session } from '../../native/inpas/session.js';
+import { describeTarget, openPinpadStack, openTargetStream, type PinpadStack, type PinpadTarget } from '../../native/inpas/stack.js';
 import { Tag } from '../../native/inpas/tags.js';
-import { SerialStream } from '../../native/transport/serial.js';
-import { TcpStream } from '../../native/transport/tcp.js';
 import type { ByteStream } from '../../native/transport/types.js';
 import { crashArmed, crashPoint } from './crash-points.js';
 
-export type PinpadTarget =
-  { readonly kind: 'serial'; readonly path: string; readonly baudRate: number } | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
+export { describeTarget, type PinpadTarget };
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
 
@@ -91,16 +89,6 @@ function crashTestStream(stream: ByteStream, money: ReadonlySet<number>, watch: 
     onData: (listener) => stream.onData(listener),
     onClose: (listener) => stream.onClose(listener),
   };
-}
-
-export function describeTarget(target: PinpadTarget): string {
-  return target.kind === 'serial' ? target.path : `${target.host}:${target.port}`;
-}
-
-function defaultOpen(target: PinpadTarget): Promise<ByteStream> {
-  return target.kind === 'serial'
-    ? SerialStream.open({ path: target.path, baudRate: target.baudRate })
-    : TcpStream.connect({ host: target.host, port: target.port });
 }
 
 /**
@@ -182,32 +170,40 @@ export class PinpadConnection {
     }
     const money = moneyOperations(this.options.profile);
     const watch: CrashWatch = { lastOperation: undefined };
-    let stream: ByteStream;
+    const open = this.options.open ?? openTargetStream;
+    let opened = false;
+    let stack: PinpadStack;
     try {
-      stream = crashTestStream(await (this.options.open ?? defaultOpen)(target), money, watch);
+      stack = await openPinpadStack(target, {
+        profile: this.options.profile,
+        terminalId: this.options.terminalId,
+        currency: this.options.currency,
+        operationTimeoutMs: this.options.operationTimeoutMs,
+        ...(this.options.responseTimeoutMs !== undefined ? { responseTimeoutMs: this.options.responseTimeoutMs } : {}),
+        open: async (to) => {
+          const stream = crashTestStream(await open(to), money, watch);
+          opened = true;
+          return stream;
+        },
+        onTrace: (event) => {
+          if (crashArmed('after-ack') && event.kind === 'control' && event.direction === 'rx' && event.control === 'ACK' && money.has(watch.lastOperation ?? -1))
+            crashPoint('after-ack');
+          this.options.onTrace?.(event);
+        },
+      });
     } catch (error) {
+      // Wrong driver settings are the caller's to hear about; a port that does not open is retried.
+      if (opened) throw error;
       this.#scheduleRetry(error instanceof Error ? error.message : String(error));
       return;
     }
+    const { stream, link } = stack;
     if (this.#stopped) {
+      link.dispose();
       await stream.close();
       return;
     }
-    const link = new Link(stream, { ackOptional: target.kind === 'tcp' });
-    if (crashArmed('after-ack'))
-      link.on('trace', (event) => {
-        if (event.kind === 'control' && event.direction === 'rx' && event.control === 'ACK' && money.has(watch.lastOperation ?? -1)) crashPoint('after-ack');
-      });
-    if (this.options.onTrace) link.on('trace', this.options.onTrace);
-    const session = new Session(link, { waitOperation: this.options.profile.operations.wait, commandOperation: this.options.profile.operations.userCommand });
-    this.#driver = new PinpadDriver({
-      session,
-      profile: this.options.profile,
-      terminalId: this.options.terminalId,
-      currency: this.options.currency,
-      operationTimeoutMs: this.options.operationTimeoutMs,
-      ...(this.options.responseTimeoutMs !== undefined ? { responseTimeoutMs: this.options.responseTimeoutMs } : {}),
-    });
+    this.#driver = stack.driver;
     this.#stream = stream;
     let deviceGone = false;
     // The port does not always report a vanished device at once (a pseudo-terminal, some USB

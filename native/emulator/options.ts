@@ -82,8 +82,8 @@ export const NO_FAULTS: EmulatorFaults = {
   always: false,
 };
 
-export const DEFAULT_EMULATOR_TERMINAL_ID = '00322346';
-export const DEFAULT_PACKET_SIZE = 1024;
+const DEFAULT_EMULATOR_TERMINAL_ID = '00322346';
+const DEFAULT_PACKET_SIZE = 1024;
 
 const FLAGS = {
   pty: { type: 'string' },

@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { encodeFrame, FrameDecoder } from '../../native/inpas/codec.js';
-import { PinpadDriver } from '../../native/inpas/driver.js';
-import { Link, type LinkTraceEvent } from '../../native/inpas/link.js';
+import type { LinkTraceEvent } from '../../native/inpas/link.js';
 import { Message } from '../../native/inpas/message.js';
 import { loadProfile } from '../../native/inpas/profile.js';
-import { Session } from '../../native/inpas/session.js';
+import { openPinpadStack } from '../../native/inpas/stack.js';
 import { CONTROL_BYTE } from '../../native/inpas/codec.js';
 import { EmulatorHost } from '../../native/emulator/host.js';
 import { PseudoTerminalPair } from '../../native/emulator/pty.js';
@@ -75,9 +74,7 @@ async function endToEnd(dir: string): Promise<{ perTxMs: number; txPerSecond: nu
     faults: NO_FAULTS,
     packetSize: 4096,
   });
-  const stream = await SerialStream.open({ path: link });
-  const tillLink = new Link(stream);
-  const driver = new PinpadDriver({ session: new Session(tillLink), profile, terminalId: '00322346' });
+  const { stream, link: tillLink, driver } = await openPinpadStack({ kind: 'serial', path: link, baudRate: 115200 }, { profile, terminalId: '00322346' });
   // Warm up, and record one transaction's byte exchange for the echo baseline.
   for (let i = 1; i <= 5; i++) await driver.sale({ amount: 10000, ecrNumber: i, method: 'card' });
   const steps: Step[] = [];

@@ -13,15 +13,13 @@ import { FAST_TIMING, NO_FAULTS, NO_QUIRKS, type EmulatorFaults, type EmulatorQu
 import type { LedgerCharge, LedgerRefund } from '../../native/emulator/bank.js';
 import { PseudoTerminalPair } from '../../native/emulator/pty.js';
 import { CONTROL_BYTE, encodeFrame, FrameDecoder, type ControlName, type DecodeEvent } from '../../native/inpas/codec.js';
-import { PinpadDriver, type DriverEvent, type DriverOptions } from '../../native/inpas/driver.js';
+import type { DriverEvent, DriverOptions, PinpadDriver } from '../../native/inpas/driver.js';
 import { Message, type FieldInput } from '../../native/inpas/message.js';
-import { Link, type LinkTraceEvent } from '../../native/inpas/link.js';
+import type { LinkTraceEvent } from '../../native/inpas/link.js';
 import { loadProfile } from '../../native/inpas/profile.js';
-import { Session } from '../../native/inpas/session.js';
+import { openPinpadStack, type PinpadStack, type PinpadTarget } from '../../native/inpas/stack.js';
 import { formatTrace } from '../../native/inpas/trace.js';
 import { SerialStream } from '../../native/transport/serial.js';
-import { TcpStream } from '../../native/transport/tcp.js';
-import type { ByteStream } from '../../native/transport/types.js';
 
 export const TERMINAL_ID = '00322346';
 export const PROFILE = loadProfile();
@@ -40,12 +38,7 @@ export interface RigOptions {
 }
 
 /** One till-side connection: a new stream object per connection, as the protocol notes demand. */
-export interface Connection {
-  readonly stream: ByteStream;
-  readonly link: Link;
-  readonly session: Session;
-  readonly driver: PinpadDriver;
-}
+export type Connection = PinpadStack;
 
 export class Rig {
   readonly host: EmulatorHost;
@@ -127,24 +120,22 @@ function splitAddress(address: string): [string, number] {
   return [address.slice(0, at), Number(address.slice(at + 1))];
 }
 
-/** The till side: a new stream object, link, session and driver; link events go to `trace` through formatTrace(). */
+/** The till side: a new stream object, link, session and driver (the product's stack); link events go to `trace` through formatTrace(). */
 export async function connectTill(address: string, transport: 'pty' | 'tcp', trace: string[], driver: RigOptions['driver'] = {}): Promise<Connection> {
-  let stream: ByteStream;
+  let target: PinpadTarget;
   if (transport === 'pty') {
-    stream = await SerialStream.open({ path: address });
+    target = { kind: 'serial', path: address, baudRate: 115200 };
   } else {
     const [host, port] = splitAddress(address);
-    stream = await TcpStream.connect({ host, port });
+    target = { kind: 'tcp', host, port };
   }
-  const link = new Link(stream);
-  link.on('trace', (event) => trace.push(formatTrace(event)));
-  const session = new Session(link);
-  return {
-    stream,
-    link,
-    session,
-    driver: new PinpadDriver({ terminalId: TERMINAL_ID, responseTimeoutMs: 3000, ...driver, session, profile: PROFILE }),
-  };
+  return openPinpadStack(target, {
+    terminalId: TERMINAL_ID,
+    responseTimeoutMs: 3000,
+    ...driver,
+    profile: PROFILE,
+    onTrace: (event) => trace.push(formatTrace(event)),
+  });
 }
 
 /** Starts the emulator and connects one driver to it. On any failure, whatever started is stopped. */

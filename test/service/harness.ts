@@ -11,12 +11,12 @@ import { Bank } from '../../native/emulator/bank.js';
 import type { ScenarioName } from '../../native/emulator/scenarios.js';
 import { FAST_TIMING, NO_FAULTS, NO_QUIRKS, type EmulatorFaults, type EmulatorQuirks, type EmulatorTiming } from '../../native/emulator/options.js';
 import { EmulatedTerminal } from '../../native/emulator/terminal.js';
-import { PinpadDriver } from '../../native/inpas/driver.js';
+import type { PinpadDriver } from '../../native/inpas/driver.js';
 import { Link } from '../../native/inpas/link.js';
 import { Message, type FieldInput } from '../../native/inpas/message.js';
 import { encodeFrame } from '../../native/inpas/codec.js';
 import { loadProfile, type TerminalProfile } from '../../native/inpas/profile.js';
-import { Session } from '../../native/inpas/session.js';
+import { buildPinpadStack } from '../../native/inpas/stack.js';
 import { Tag } from '../../native/inpas/tags.js';
 import { memoryPair, type MemoryStream } from '../../native/transport/memory.js';
 import type { PinpadHealth } from '../../electron/service/connection.js';
@@ -116,9 +116,7 @@ export class ServiceRig {
       },
     });
     this.terminal.attach(term);
-    const link = new Link(till);
-    const session = new Session(link, { waitOperation: PROFILE.operations.wait, commandOperation: PROFILE.operations.userCommand });
-    this.driver = new PinpadDriver({ session, profile: this.profile, terminalId: TERMINAL_ID, responseTimeoutMs: options.responseTimeoutMs ?? 1000 });
+    this.driver = buildPinpadStack(till, { profile: this.profile, terminalId: TERMINAL_ID, responseTimeoutMs: options.responseTimeoutMs ?? 1000 }).driver;
     const health: PinpadHealth = {
       state: 'connected',
       emulator: true,

@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatRubles, parseCommandLine, parseRubles, runPinpad, type PinpadIo, type Target } from '../../native/cli/pinpad.js';
+import { parseCommandLine, parseRubles, type Target } from '../../native/cli/pinpad-args.js';
+import { runPinpad, type PinpadIo } from '../../native/cli/pinpad.js';
+import { formatMoney as formatRubles } from '../../native/inpas/money.js';
 import { encodeFrame } from '../../native/inpas/codec.js';
 import { PinpadError } from '../../native/inpas/errors.js';
 import { Link } from '../../native/inpas/link.js';
