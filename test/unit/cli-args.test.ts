@@ -1,3 +1,4 @@
+/** The pinpad command line: argument checks, amount parsing, output and exit codes, run against an in-memory pin pad. */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
