@@ -186,7 +186,13 @@ export class PinpadConnection {
           return stream;
         },
         onTrace: (event) => {
-          if (crashArmed('after-ack') && event.kind === 'control' && event.direction === 'rx' && event.control === 'ACK' && money.has(watch.lastOperation ?? -1))
+          if (
+            crashArmed('after-ack') &&
+            event.kind === 'control' &&
+            event.direction === 'rx' &&
+            event.control === 'ACK' &&
+            money.has(watch.lastOperation ?? -1)
+          )
             crashPoint('after-ack');
           this.options.onTrace?.(event);
         },

@@ -168,4 +168,3 @@ export function printResult(result: PinpadResult, json: boolean, io: PinpadOutpu
   io.stdout(json ? `${JSON.stringify(resultJson(result))}\n` : humanSummary(result));
   return exitCodeOf(result.status);
 }
-

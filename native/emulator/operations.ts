@@ -335,7 +335,10 @@ async function userCommand(t: OperationContext, request: Message): Promise<void>
   } else if (command === userCommands.fullReport) {
     const lines = t.bank.payments
       .filter((p) => p.day === t.bank.day)
-      .map((p) => `${p.method === 'sbp' ? 'СБП ' : 'КАРТА'} N${p.ecrNumber} RRN ${p.rrn} ${slipAmount(p.amount)}${p.refunded ? ` ВОЗВР ${slipAmount(p.refunded)}` : ''}`);
+      .map(
+        (p) =>
+          `${p.method === 'sbp' ? 'СБП ' : 'КАРТА'} N${p.ecrNumber} RRN ${p.rrn} ${slipAmount(p.amount)}${p.refunded ? ` ВОЗВР ${slipAmount(p.refunded)}` : ''}`,
+      );
     slip = `0xDF^^ПОЛНЫЙ ОТЧЕТ (ЖУРНАЛ)~ТЕРМИНАЛ ${t.options.terminalId}~${lines.join('~') || 'ОПЕРАЦИЙ НЕТ'}~0xDD^^`;
   } else if (command === userCommands.slipCopy) {
     const last = t.lastSlip();

@@ -44,7 +44,6 @@ function hostDateTime(date: Date): string {
   return `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
 }
 
-
 /**
  * A PAX S300 running SmartSale, as seen from the till: it speaks the Inpas SA link layer,
  * sends WAIT frames while it waits for a card or the bank, and answers by the profile.
