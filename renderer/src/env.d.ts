@@ -1,4 +1,4 @@
-import type { KioskApi } from '../../electron/ipc/contract.js';
+import type { KioskApi } from '../../electron/contract/methods.js';
 
 declare global {
   interface Window {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LatePaymentEvent } from '../../electron/service/payment-service.js';
+import type { LatePaymentEvent } from '../../electron/contract/types.js';
 import { sum, useServiceRigs, waitFor, type ServiceRig } from './harness.js';
 
 const { rig: makeRig } = useServiceRigs();
