@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatTrace } from '../../native/inpas/trace.js';
 import { EmulatorHost } from '../../native/emulator/host.js';
-import { parseEmulatorArgs } from '../../native/cli/emulator.js';
+import { parseEmulatorArgs } from '../../native/emulator/options.js';
 import { DEMO_TIMING, NO_FAULTS } from '../../native/emulator/terminal.js';
 import type { PinpadHealth, PublicConfig } from '../contract/types.js';
 import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolvePinpadTarget, verifyPin, type AppConfig } from './config.js';
