@@ -1,4 +1,5 @@
 // @ts-check
+// Lint rules, and the import rules of the house: which folder may import which (docs/architecture.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

@@ -1,3 +1,4 @@
+/** The WebSocket bridge's server: the contract on loopback (token hello, the shared dispatcher, events), and the built UI in browser mode. */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';

@@ -1,3 +1,4 @@
+/** Keeps the pin pad connected: builds the stream → link → session → driver stack, reconnects, and reports its health. */
 import { existsSync } from 'node:fs';
 import { FrameDecoder } from '../../native/inpas/codec.js';
 import { PinpadDriver } from '../../native/inpas/driver.js';

@@ -1,2 +1,2 @@
-/** The service's errors: the class and its codes live in the contract, which the renderer shares. */
-export { SERVICE_ERROR_CODES, ServiceError, type ServiceErrorCode } from '../contract/errors.js';
+/** The service's error class; it lives in the contract (electron/contract/errors.ts), which the renderer shares. */
+export { ServiceError } from '../contract/errors.js';

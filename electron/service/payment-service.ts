@@ -1,3 +1,4 @@
+/** The payment service: receipts, split payments, refunds, recovery of unknown outcomes and late SBP payments, journaled before the pin pad acts. */
 import { EventEmitter } from 'node:events';
 import type { DriverEvent, OperationOptions, PinpadDriver } from '../../native/inpas/driver.js';
 import { PinpadError } from '../../native/inpas/errors.js';

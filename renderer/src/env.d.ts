@@ -1,3 +1,4 @@
+/** The page's globals: `window.kiosk`, exposed by the Electron preload. */
 import type { KioskApi } from '../../electron/contract/methods.js';
 
 declare global {

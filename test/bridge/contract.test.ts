@@ -1,3 +1,4 @@
+/** The bridge refuses bad input (unknown methods, wrong shapes, oversized payloads, no PIN) and sends nothing to the pin pad. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { METHOD_NAMES } from '../../electron/contract/channels.js';

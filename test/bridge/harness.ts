@@ -1,3 +1,4 @@
+/** A browser-mode rig for the bridge tests: service, emulator and bridge started in-process, and a bridge client. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

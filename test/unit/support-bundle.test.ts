@@ -1,3 +1,4 @@
+/** The support bundle: logs, journal extract and configuration without secrets or card data. */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
