@@ -27,12 +27,16 @@ export const SERVICE_ERROR_CODES = [
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 
+/** A configuration file that cannot be used (syntax, unknown key, wrong type): the app does not start. */
+export const CONFIG_ERROR_CODES = ['config-invalid'] as const;
+type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
+
 /** Codes the bridge client makes itself, when the service cannot be reached. */
 export const BRIDGE_ERROR_CODES = ['bridge-closed', 'bridge-refused'] as const;
 type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
 
-export type ErrorCode = PinpadErrorCode | ServiceErrorCode | BridgeErrorCode;
-export type ErrorLayer = 'pinpad' | 'service' | 'bridge';
+export type ErrorCode = PinpadErrorCode | ServiceErrorCode | ConfigErrorCode | BridgeErrorCode;
+export type ErrorLayer = 'pinpad' | 'service' | 'config' | 'bridge';
 /** The catalogue key of the texts for people (customer and cashier, ru and en). */
 export type ErrorMessageKey = `error.${ErrorCode}`;
 
@@ -47,7 +51,7 @@ function entries<C extends ErrorCode>(layer: ErrorLayer, codes: readonly C[]): [
 
 /** The one code table. The pin-pad codes come from native's own leaf list (native imports nothing of ours). */
 export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorEntry>> = Object.freeze(
-  Object.fromEntries([...entries('pinpad', PINPAD_ERROR_CODES), ...entries('service', SERVICE_ERROR_CODES), ...entries('bridge', BRIDGE_ERROR_CODES)]) as Record<
+  Object.fromEntries([...entries('pinpad', PINPAD_ERROR_CODES), ...entries('service', SERVICE_ERROR_CODES), ...entries('config', CONFIG_ERROR_CODES), ...entries('bridge', BRIDGE_ERROR_CODES)]) as Record<
     ErrorCode,
     ErrorEntry
   >,
@@ -75,8 +79,9 @@ export class KioskError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly data?: Readonly<Record<string, unknown>>,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 
   toJSON(): WireError {
@@ -90,6 +95,15 @@ export class ServiceError extends KioskError {
   declare readonly code: ServiceErrorCode;
   constructor(code: ServiceErrorCode, message: string, data?: Readonly<Record<string, unknown>>) {
     super(code, message, data);
+  }
+}
+
+/** A configuration file that cannot be used; the message names the file and the key. */
+export class ConfigError extends KioskError {
+  override readonly name = 'ConfigError';
+  declare readonly code: ConfigErrorCode;
+  constructor(message: string, options: { data?: Record<string, unknown>; cause?: unknown } = {}) {
+    super('config-invalid', message, options.data, options.cause);
   }
 }
 
@@ -120,6 +134,8 @@ export function errorFromWire(wire: WireError): CodedError {
       return PinpadError.fromJSON({ code: code as PinpadErrorCode, message: wire.message, ...(wire.data ? { data: wire.data } : {}) });
     case 'service':
       return new ServiceError(code as ServiceErrorCode, wire.message, wire.data);
+    case 'config':
+      return new ConfigError(wire.message, wire.data ? { data: { ...wire.data } } : {});
     default:
       return new KioskError(code, wire.message, wire.data);
   }

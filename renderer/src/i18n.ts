@@ -552,6 +552,7 @@ const ERRORS_RU: ErrorTable = {
     customer: `Связь с сервисом оплаты прервалась. Не оплачивайте повторно — ${ASK_STAFF_RU.toLowerCase()}`,
     cashier: 'Связь с сервисом оплаты прервалась; результат операции решает сервис — проверьте чек после переподключения',
   },
+  'error.config-invalid': { customer: `Касса не настроена. ${ASK_STAFF_RU}`, cashier: 'Ошибка в файле настроек — исправьте ключ, названный в сообщении, и перезапустите' },
   'error.bridge-refused': { customer: `Сервис оплаты недоступен. ${ASK_STAFF_RU}`, cashier: 'Сервис отказал в подключении (неверный токен в ссылке?)' },
 };
 
@@ -597,6 +598,7 @@ const ERRORS_EN: ErrorTable = {
     customer: `The connection to the payment service dropped. Do not pay again — ${ASK_STAFF_EN.toLowerCase()}`,
     cashier: 'The connection to the payment service dropped; the service decides the outcome — check the receipt after reconnecting',
   },
+  'error.config-invalid': { customer: `The checkout is not set up. ${ASK_STAFF_EN}`, cashier: 'The configuration file has an error — fix the key the message names and restart' },
   'error.bridge-refused': { customer: `The payment service is not available. ${ASK_STAFF_EN}`, cashier: 'The service refused the connection (wrong token in the link?)' },
 };
 

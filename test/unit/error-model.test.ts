@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   ALL_ERROR_CODES,
   BRIDGE_ERROR_CODES,
+  CONFIG_ERROR_CODES,
+  ConfigError,
   ERROR_TABLE,
   KioskError,
   SERVICE_ERROR_CODES,
@@ -15,12 +17,13 @@ import { ERROR_CODES as PINPAD_ERROR_CODES, PinpadError } from '../../native/inp
 import { ERROR_CODES_COVERED, errorText } from '../../renderer/src/i18n.js';
 
 describe('the error-code table', () => {
-  it('holds every layer once: pin pad, service and bridge codes, none in two layers', () => {
-    const all = [...PINPAD_ERROR_CODES, ...SERVICE_ERROR_CODES, ...BRIDGE_ERROR_CODES];
+  it('holds every layer once: pin pad, service, configuration and bridge codes, none in two layers', () => {
+    const all = [...PINPAD_ERROR_CODES, ...SERVICE_ERROR_CODES, ...CONFIG_ERROR_CODES, ...BRIDGE_ERROR_CODES];
     expect(new Set(all).size).toBe(all.length);
     expect([...ALL_ERROR_CODES].sort()).toEqual([...all].sort());
     for (const code of PINPAD_ERROR_CODES) expect(ERROR_TABLE[code].layer).toBe('pinpad');
     for (const code of SERVICE_ERROR_CODES) expect(ERROR_TABLE[code].layer).toBe('service');
+    for (const code of CONFIG_ERROR_CODES) expect(ERROR_TABLE[code].layer).toBe('config');
     for (const code of BRIDGE_ERROR_CODES) expect(ERROR_TABLE[code].layer).toBe('bridge');
   });
 
@@ -50,6 +53,13 @@ describe('errors across a boundary', () => {
     const back = roundTrip(new PinpadError('timeout', 'no answer', { data: { operation: 'sale' } }));
     expect(back).toBeInstanceOf(PinpadError);
     expect(back).toMatchObject({ code: 'timeout', message: 'no answer', data: { operation: 'sale' } });
+  });
+
+  it('rebuilds a configuration error as a ConfigError, not a PinpadError', () => {
+    const back = roundTrip(new ConfigError('config.toml: pinpad.baudrate: unknown key', { data: { keys: ['pinpad.baudrate'] } }));
+    expect(back).toBeInstanceOf(ConfigError);
+    expect(back).not.toBeInstanceOf(PinpadError);
+    expect(back).toMatchObject({ code: 'config-invalid', data: { keys: ['pinpad.baudrate'] } });
   });
 
   it('rebuilds a bridge code as a KioskError', () => {
