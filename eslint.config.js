@@ -72,8 +72,9 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['electron/service/**/*.ts', 'electron/bridge/**/*.ts'],
+  ...['electron/service', 'electron/bridge'].map((dir) => ({
+    // The service and the bridge run in plain Node too; the service is taken by the bindings, never the reverse.
+    files: [`${dir}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -82,16 +83,24 @@ export default tseslint.config(
           patterns: [
             { group: ['**/native/cli/**'], message: 'the main side does not use the CLI; shared code lives in native/inpas or native/emulator' },
             { group: ['**/renderer/**'], message: 'the main side does not import the renderer' },
+            ...(dir === 'electron/service' ? [{ group: ['../ipc/*', '../bridge/*'], message: 'the bindings take the service, not the other way round' }] : []),
           ],
         },
       ],
     },
-  },
+  })),
   {
     // native/ is the pin-pad world: it never reaches up into electron or react.
     files: ['native/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['electron', 'react', 'react-*', '**/electron/**', '**/renderer/**'] }],
+    },
+  },
+  {
+    // Only the command-line tools' own entry points import native/cli.
+    files: ['native/inpas/**/*.ts', 'native/transport/**/*.ts', 'native/emulator/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['electron', 'react', 'react-*', '**/electron/**', '**/renderer/**', '../cli/*'] }],
     },
   },
 );
