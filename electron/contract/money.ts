@@ -1,2 +1,2 @@
 /** Money text for the renderer: the pin-pad world's one formatter, passed through the contract. */
-export { formatMoney, type MoneyStyle } from '../../native/inpas/money.js';
+export { formatMoney } from '../../native/inpas/money.js';

@@ -1,4 +1,4 @@
-/** Keeps the service's pin pad connected: health, unplug and replug, and the stack built anew each time. */
+/** Keeps the pin pad connected: builds the stream → link → session → driver stack (native/inpas/stack.ts), reconnects, and reports its health. */
 import { existsSync } from 'node:fs';
 import { FrameDecoder } from '../../native/inpas/codec.js';
 import type { PinpadDriver } from '../../native/inpas/driver.js';
@@ -8,23 +8,10 @@ import type { TerminalProfile } from '../../native/inpas/profile.js';
 import { describeTarget, openPinpadStack, openTargetStream, type PinpadStack, type PinpadTarget } from '../../native/inpas/stack.js';
 import { Tag } from '../../native/inpas/tags.js';
 import type { ByteStream } from '../../native/transport/types.js';
+import type { PinpadHealth } from '../contract/types.js';
 import { crashArmed, crashPoint } from './crash-points.js';
 
 export { describeTarget, type PinpadTarget };
-
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
-
-export interface PinpadHealth {
-  readonly state: ConnectionState;
-  /** The built-in emulator stands in for a pin pad. */
-  readonly emulator: boolean;
-  readonly target: string;
-  readonly terminalId: string | undefined;
-  readonly model: string | undefined;
-  /** Why it is not connected, in words. */
-  readonly problem: string | undefined;
-  readonly since: string;
-}
 
 export interface ConnectionOptions {
   readonly target: PinpadTarget;

@@ -15,9 +15,6 @@ import { operationTable, type OperationContext, type OperationControl, type Oper
 import type { EmulatorFaults, EmulatorQuirks, EmulatorTiming } from './options.js';
 import type { ScenarioName } from './scenarios.js';
 
-// The timing, quirk and fault settings live in options.ts; they stay importable from here too.
-export { DEMO_TIMING, FAST_TIMING, NO_FAULTS, NO_QUIRKS, type EmulatorFaults, type EmulatorQuirks, type EmulatorTiming } from './options.js';
-
 export interface EmulatorOptions {
   readonly terminalId: string;
   readonly profile: TerminalProfile;
