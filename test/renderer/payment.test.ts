@@ -103,7 +103,8 @@ describe('payment phases', () => {
   });
 
   it('reads the outcome from the part, a refusal after a cancel as cancelled', () => {
-    const done = (p: Payment, state: 'APPROVED' | 'DECLINED' | 'FAILED' | 'REVERSED' | 'UNKNOWN') => applyEvent(p, ev('P1', 'done', { part: part({ id: 'P1', state }) }));
+    const done = (p: Payment, state: 'APPROVED' | 'DECLINED' | 'FAILED' | 'REVERSED' | 'UNKNOWN') =>
+      applyEvent(p, ev('P1', 'done', { part: part({ id: 'P1', state }) }));
     expect(done(running, 'APPROVED')).toMatchObject({ status: 'done', outcome: 'approved' });
     expect(done(running, 'FAILED')).toMatchObject({ status: 'done', outcome: 'failed' });
     expect(done(running, 'REVERSED')).toMatchObject({ status: 'done', outcome: 'reversed' });

@@ -14,7 +14,14 @@ const CASH = part({ id: 'K1', method: 'cash', state: 'APPROVED', amount: 5_000 }
 const PAID = receipt({ paid: 15_000, state: 'paid', parts: [CARD, CASH] });
 
 function planOf(items: { paymentId: string; amount: number }[]): RefundPlanItem[] {
-  return items.map((i) => ({ paymentId: i.paymentId, amount: i.amount, how: i.paymentId === 'K1' ? 'cash' : 'refund', method: i.paymentId === 'K1' ? 'cash' : 'card', reason: 'rule', needsCard: i.paymentId === 'C1' }));
+  return items.map((i) => ({
+    paymentId: i.paymentId,
+    amount: i.amount,
+    how: i.paymentId === 'K1' ? 'cash' : 'refund',
+    method: i.paymentId === 'K1' ? 'cash' : 'card',
+    reason: 'rule',
+    needsCard: i.paymentId === 'C1',
+  }));
 }
 
 async function tillWithPaid(): Promise<Rig> {

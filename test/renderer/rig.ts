@@ -2,7 +2,16 @@
  * The renderer store's test rig: a fake contract (calls recorded, events pushed by the test),
  * receipt and part fixtures, and a booted store on a hand-moved clock.
  */
-import { KioskError, type EventName, type EventPayloads, type KioskApi, type MethodInput, type MethodName, type MethodOutput, type PublicConfig } from '../../electron/ipc/contract.js';
+import {
+  KioskError,
+  type EventName,
+  type EventPayloads,
+  type KioskApi,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type PublicConfig,
+} from '../../electron/ipc/contract.js';
 import type { PinpadHealth } from '../../electron/service/connection.js';
 import type { Part, Receipt } from '../../electron/service/model.js';
 import type { PaymentEvent } from '../../electron/service/payment-service.js';
@@ -57,7 +66,15 @@ export const CONFIG: PublicConfig = {
   profileName: 'inpas-smartsale',
 };
 
-export const HEALTH: PinpadHealth = { state: 'connected', emulator: true, target: '/dev/ttyS39', terminalId: '00322346', model: 'S300', problem: undefined, since: '2026-03-10T09:00:00.000Z' };
+export const HEALTH: PinpadHealth = {
+  state: 'connected',
+  emulator: true,
+  target: '/dev/ttyS39',
+  terminalId: '00322346',
+  model: 'S300',
+  problem: undefined,
+  since: '2026-03-10T09:00:00.000Z',
+};
 
 export function part(overrides: Partial<Part> & { id: string }): Part {
   return {
@@ -130,4 +147,9 @@ export async function rig(config: Partial<PublicConfig> = {}, open: Receipt = re
   return { api, store, clock };
 }
 
-export const ev = (paymentId: string, phase: PaymentEvent['phase'], extra: Partial<PaymentEvent> = {}): PaymentEvent => ({ paymentId, receiptId: 'R1', phase, ...extra });
+export const ev = (paymentId: string, phase: PaymentEvent['phase'], extra: Partial<PaymentEvent> = {}): PaymentEvent => ({
+  paymentId,
+  receiptId: 'R1',
+  phase,
+  ...extra,
+});
