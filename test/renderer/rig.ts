@@ -52,7 +52,7 @@ export class FakeApi implements KioskApi {
   }
 }
 
-export const CONFIG: PublicConfig = {
+const CONFIG: PublicConfig = {
   mode: 'kiosk',
   locale: 'ru',
   qrSbp: true,

@@ -24,8 +24,8 @@ export interface StoreOptions {
   readonly log?: (message: string, detail?: unknown) => void;
 }
 
-export const DEFAULT_IDLE_MS = 90_000;
-export const DEFAULT_DONE_MS = 20_000;
+const DEFAULT_IDLE_MS = 90_000;
+const DEFAULT_DONE_MS = 20_000;
 
 export interface Kit {
   readonly api: KioskApi;

@@ -1,6 +1,7 @@
 /**
  * The payment on screen as a union of its phases, each holding only what it may hold, and the
- * only moves between them. A move that is illegal from the current phase returns undefined.
+ * only moves between them. A move that is illegal from the current phase returns undefined;
+ * only `forget` (the receipt on screen is replaced or left) is allowed from every phase.
  */
 import type { Part, PartMethod, Receipt } from '../../../electron/service/model.js';
 import type { PaymentEvent, PaymentPhase } from '../../../electron/service/payment-service.js';
@@ -8,7 +9,7 @@ import { UNRESOLVED } from './receipts.js';
 
 /** How a payment ended, as the screen tells it. */
 export type Outcome = 'approved' | 'declined' | 'failed' | 'cancelled' | 'unknown' | 'reversed';
-export type SettledOutcome = Exclude<Outcome, 'unknown'>;
+type SettledOutcome = Exclude<Outcome, 'unknown'>;
 
 /** What the pin pad last said of a live payment ('starting' until its first event). */
 export type Step = Exclude<PaymentPhase, 'done'> | 'starting';
@@ -70,12 +71,12 @@ export interface RunningPayment extends Live {
 }
 
 /** A cancel was requested; the outcome is what the terminal then says. */
-export interface CancellingPayment extends Live {
+interface CancellingPayment extends Live {
   readonly status: 'cancelling';
 }
 
 /** The outcome is not known: nothing may pay again until the service resolves it. */
-export interface UnknownPayment extends Attempt {
+interface UnknownPayment extends Attempt {
   readonly status: 'unknown';
   readonly id: string;
   readonly switched: boolean;
@@ -142,7 +143,7 @@ export function phaseOf(p: Payment): Step | 'done' | undefined {
   return 'done';
 }
 
-export function outcomeOfPart(part: Part, cancelRequested: boolean): Outcome {
+function outcomeOfPart(part: Part, cancelRequested: boolean): Outcome {
   switch (part.state) {
     case 'APPROVED':
     case 'REFUNDED':

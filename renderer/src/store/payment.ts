@@ -13,10 +13,10 @@ import {
   closeChoice,
   idOf,
   isRunning,
+  lose,
   outcomeOf,
   phaseOf,
   reconcile,
-  lose,
   shownPayment,
   type LivePayment,
   type LostPayment,
@@ -24,6 +24,7 @@ import {
   type Payment,
   type Qr,
   type StartingPayment,
+  type Step,
 } from './payment-phases.js';
 import { firstUnresolvedPart, hasUnresolvedParts } from './receipts.js';
 import type { AppState } from './types.js';
@@ -64,7 +65,7 @@ export function paymentOutcome(s: AppState): Outcome | undefined {
 }
 
 /** The pin pad's phase of the payment on screen. */
-export function paymentPhase(s: AppState): ReturnType<typeof phaseOf> {
+export function paymentPhase(s: AppState): Step | 'done' | undefined {
   return phaseOf(s.payment);
 }
 
@@ -97,7 +98,7 @@ export function moneyInFlight(s: AppState): boolean {
   return false;
 }
 
-export type PaymentRefusal =
+type PaymentRefusal =
   | 'not-ready'
   | 'offline'
   | 'no-receipt'
@@ -112,7 +113,7 @@ export type PaymentRefusal =
   | 'cash-only-at-till';
 
 /** Why a payment may not be started now, or undefined when it may. */
-export function paymentRefusal(s: AppState, method: PartMethod, amount: number): PaymentRefusal | undefined {
+function paymentRefusal(s: AppState, method: PartMethod, amount: number): PaymentRefusal | undefined {
   if (!s.config) return 'not-ready';
   if (!s.bridgeUp) return 'offline';
   const r = s.receipt;
@@ -164,7 +165,7 @@ export function kioskActions(s: AppState): ReadonlySet<KioskAction> {
 // --- moves that more than this slice makes -----------------------------------------------------------
 
 /** `payment.start` answered (or a lost start was found): replay the events held for it, then follow the receipt. */
-export function adoptPaymentId(kit: Kit, id: string): void {
+function adoptPaymentId(kit: Kit, id: string): void {
   const p = kit.get().payment;
   const running = adopt(p, id);
   if (!running || (p.status !== 'starting' && p.status !== 'lost')) return;

@@ -11,7 +11,7 @@ import { paymentRunning } from './payment.js';
 import type { AppState } from './types.js';
 import { toUiError, type UiError } from './ui-error.js';
 
-export interface RefundDraft {
+interface RefundDraft {
   readonly include: boolean;
   readonly amountText: string;
   /** Kopecks, or undefined when the text is not an amount. */
@@ -24,7 +24,7 @@ export type PlanRow =
   | { readonly paymentId: string; readonly amount: number; readonly cash: boolean; readonly ok: true; readonly item: RefundPlanItem }
   | { readonly paymentId: string; readonly amount: number; readonly cash: boolean; readonly ok: false; readonly error: UiError };
 
-export interface RefundPlanView {
+interface RefundPlanView {
   /** The items this plan was made for; a changed selection needs a new plan. */
   readonly key: string;
   readonly rows: readonly PlanRow[];

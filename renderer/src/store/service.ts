@@ -11,7 +11,7 @@ import { toUiError } from './ui-error.js';
 
 export type ServiceOp = 'test' | 'settle' | 'reportShort' | 'reportFull' | 'slipCopy';
 
-export interface ServiceState {
+interface ServiceState {
   readonly unlocked: boolean;
   readonly pinError: boolean;
   readonly busy: ServiceOp | 'resolve' | undefined;

@@ -6,10 +6,9 @@ import type { PublicConfig } from '../../../electron/ipc/contract.js';
 import type { Locale, Message } from '../i18n.js';
 import type { Kit } from './kit.js';
 import { moneyInFlight } from './payment.js';
-import type { UiError } from './ui-error.js';
-import { toUiError } from './ui-error.js';
+import { toUiError, type UiError } from './ui-error.js';
 
-export type Mode = 'kiosk' | 'till';
+type Mode = 'kiosk' | 'till';
 export type View = 'main' | 'refund' | 'service';
 
 export interface SessionState {

@@ -8,6 +8,6 @@ import type { ServiceActions, ServiceSliceState } from './service.js';
 import type { SessionActions, SessionState } from './session.js';
 
 export type AppState = SessionState & EventsState & CartState & PaymentState & RefundSliceState & ServiceSliceState;
-export type AppActions = SessionActions & EventsActions & CartActions & PaymentActions & RefundActions & ServiceActions;
+type AppActions = SessionActions & EventsActions & CartActions & PaymentActions & RefundActions & ServiceActions;
 export type Store = AppState & AppActions;
 export type AppStore = StoreApi<Store>;
