@@ -11,6 +11,7 @@ import {
   begin,
   choose,
   closeChoice,
+  IDLE,
   idOf,
   isRunning,
   lose,
@@ -195,7 +196,7 @@ export function findLostPayment(kit: Kit): void {
 export function createPaymentSlice(kit: Kit): PaymentState & PaymentActions {
   const { api, now, set, get, log } = kit;
   return {
-    payment: { status: 'idle' },
+    payment: IDLE,
     checkingStatus: false,
 
     async checkout() {
@@ -230,7 +231,7 @@ export function createPaymentSlice(kit: Kit): PaymentState & PaymentActions {
       // Nothing paid yet: back to the goods; the empty receipt is closed.
       if (s.mode === 'kiosk' && kit.disposable(s.receipt) && !paymentRunning(s)) {
         kit.quietCancel(s.receipt.id);
-        set({ receipt: undefined, payment: { status: 'idle' } });
+        set({ receipt: undefined, payment: IDLE });
       }
     },
 
