@@ -3,7 +3,7 @@
  * no payment runs, and leaving a receipt never walks away from money still owed.
  */
 import { describe, expect, it } from 'vitest';
-import { KioskError } from '../../electron/ipc/contract.js';
+import { KioskError } from '../../electron/contract/errors.js';
 import { cartTotal } from '../../renderer/src/store.js';
 import { ev, part, receipt, rig } from './rig.js';
 

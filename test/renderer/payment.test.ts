@@ -3,8 +3,8 @@
  * that may make it, and the slice's actions refuse what the phase forbids.
  */
 import { describe, expect, it } from 'vitest';
-import { KioskError } from '../../electron/ipc/contract.js';
-import type { Part } from '../../electron/service/model.js';
+import { KioskError } from '../../electron/contract/errors.js';
+import type { Part } from '../../electron/contract/types.js';
 import {
   abandon,
   adopt,

@@ -3,9 +3,8 @@
  * and its progress and result are what the status region says.
  */
 import { describe, expect, it } from 'vitest';
-import { KioskError } from '../../electron/ipc/contract.js';
-import type { Part } from '../../electron/service/model.js';
-import type { RefundPlanItem } from '../../electron/service/payment-service.js';
+import { KioskError } from '../../electron/contract/errors.js';
+import type { Part, RefundPlanItem } from '../../electron/contract/types.js';
 import { refundablePayments, refundStartAllowed, selectedRefundItems, statusMessages } from '../../renderer/src/store.js';
 import { ev, part, receipt, rig, type Rig } from './rig.js';
 
@@ -71,12 +70,12 @@ describe('refund slice', () => {
     expect(refundStartAllowed(s())).toBe(false);
 
     r.api.handlers['refund.plan'] = (input: { items: { paymentId: string; amount: number }[] }) => {
-      if (input.items.length > 1) throw new KioskError('refund-combination', 'not together');
+      if (input.items.length > 1) throw new KioskError('refund-exceeds-paid', 'not together');
       return planOf(input.items);
     };
     await s().refundPlan();
     expect(s().refund.plan?.rows.every((row) => row.ok)).toBe(true);
-    expect(s().refund.plan?.combined?.code).toBe('refund-combination');
+    expect(s().refund.plan?.combined?.code).toBe('refund-exceeds-paid');
     expect(refundStartAllowed(s())).toBe(false);
     await s().refundStart();
     expect(r.api.called('refund.start')).toHaveLength(0);

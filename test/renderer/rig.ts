@@ -2,19 +2,9 @@
  * The renderer store's test rig: a fake contract (calls recorded, events pushed by the test),
  * receipt and part fixtures, and a booted store on a hand-moved clock.
  */
-import {
-  KioskError,
-  type EventName,
-  type EventPayloads,
-  type KioskApi,
-  type MethodInput,
-  type MethodName,
-  type MethodOutput,
-  type PublicConfig,
-} from '../../electron/ipc/contract.js';
-import type { PinpadHealth } from '../../electron/service/connection.js';
-import type { Part, Receipt } from '../../electron/service/model.js';
-import type { PaymentEvent } from '../../electron/service/payment-service.js';
+import { KioskError } from '../../electron/contract/errors.js';
+import type { EventName, EventPayloads, KioskApi, MethodInput, MethodName, MethodOutput } from '../../electron/contract/methods.js';
+import type { Part, PaymentEvent, PinpadHealth, PublicConfig, Receipt } from '../../electron/contract/types.js';
 import { bindEvents, createAppStore, type AppStore } from '../../renderer/src/store.js';
 
 type Handler = (input: never) => unknown;

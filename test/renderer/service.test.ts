@@ -3,7 +3,7 @@
  * when left, and recovery of unknown outcomes brings the receipt on screen up to date.
  */
 import { describe, expect, it } from 'vitest';
-import type { ServiceOperationResult } from '../../electron/service/payment-service.js';
+import type { ServiceOperationResult } from '../../electron/contract/types.js';
 import { serviceOpLabel, statusMessages } from '../../renderer/src/store.js';
 import { ev, part, receipt, rig } from './rig.js';
 

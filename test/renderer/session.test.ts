@@ -3,7 +3,7 @@
  * the start after a while without a touch, never at the till, never with money in flight.
  */
 import { describe, expect, it } from 'vitest';
-import { KioskError } from '../../electron/ipc/contract.js';
+import { KioskError } from '../../electron/contract/errors.js';
 import { createAppStore } from '../../renderer/src/store.js';
 import { FakeApi, rig } from './rig.js';
 

@@ -3,8 +3,7 @@
  * the test) and a hand-moved clock.
  */
 import { describe, expect, it } from 'vitest';
-import { KioskError } from '../../electron/ipc/contract.js';
-import { SERVICE_ERROR_CODES } from '../../electron/service/errors.js';
+import { KioskError, SERVICE_ERROR_CODES } from '../../electron/contract/errors.js';
 import { ERROR_CODES_COVERED, errorText, t, translate } from '../../renderer/src/i18n.js';
 import { formatMoney, parseRoubles } from '../../renderer/src/money.js';
 import { kioskActions, methodOpen, moneyInFlight, paymentId, paymentOutcome, paymentPhase, paymentQr, refundStartAllowed, statusMessages } from '../../renderer/src/store.js';

@@ -2,7 +2,7 @@
  * The cart slice: the goods chosen, the receipt opened for them (or handed over by a POS
  * core), its cancel, and leaving it when done. The receipt is fixed once payment begins.
  */
-import type { Receipt } from '../../../electron/service/model.js';
+import type { Receipt } from '../../../electron/contract/types.js';
 import { FREE_ITEM_PREFIX, type CartLine } from '../demo-catalogue.js';
 import type { Kit } from './kit.js';
 import { moneyInFlight, paymentRunning } from './payment.js';

@@ -2,10 +2,8 @@
  * The events slice: the contract's events (payment, receipt, pin pad, late payment) and the
  * connection to the service. An event for another payment or an older receipt is dropped.
  */
-import type { KioskApi } from '../../../electron/ipc/contract.js';
-import type { PinpadHealth } from '../../../electron/service/connection.js';
-import type { Receipt } from '../../../electron/service/model.js';
-import type { LatePaymentEvent, PaymentEvent } from '../../../electron/service/payment-service.js';
+import type { KioskApi } from '../../../electron/contract/methods.js';
+import type { LatePaymentEvent, PaymentEvent, PinpadHealth, Receipt } from '../../../electron/contract/types.js';
 import type { Kit } from './kit.js';
 import { findLostPayment } from './payment.js';
 import { applyEvent, hold, idOf } from './payment-phases.js';

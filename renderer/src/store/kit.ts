@@ -2,8 +2,8 @@
  * What every slice of the store is made with: the side effects (the contract, the clock, the
  * log) as parameters, and the few moves that touch more than one slice.
  */
-import type { KioskApi } from '../../../electron/ipc/contract.js';
-import type { Receipt } from '../../../electron/service/model.js';
+import type { KioskApi } from '../../../electron/contract/methods.js';
+import type { Receipt } from '../../../electron/contract/types.js';
 import { DEMO_CATALOGUE, type DemoItem } from '../demo-catalogue.js';
 import { IDLE, reconcile } from './payment-phases.js';
 import { hasUnresolvedParts, isNotOlder } from './receipts.js';

@@ -3,9 +3,7 @@
  * only moves between them. A move that is illegal from the current phase returns undefined;
  * only `forget` (the receipt on screen is replaced or left) is allowed from every phase.
  */
-import type { Part, PartMethod, Receipt } from '../../../electron/service/model.js';
-import type { PaymentEvent, PaymentPhase } from '../../../electron/service/payment-service.js';
-import { UNRESOLVED } from './receipts.js';
+import { UNRESOLVED_STATES, type Part, type PartMethod, type PaymentEvent, type PaymentPhase, type Receipt } from '../../../electron/contract/types.js';
 
 /** How a payment ended, as the screen tells it. */
 export type Outcome = 'approved' | 'declined' | 'failed' | 'cancelled' | 'unknown' | 'reversed';
@@ -271,5 +269,5 @@ export function reconcile(p: Payment, receipt: Receipt | undefined): Payment {
     return part.state === 'INTENT' || part.state === 'SENT' ? p : settle(p, part, p.status === 'cancelling', p.switched);
   }
   // Resolved through the terminal (or by a cashier): the screen follows the service.
-  return UNRESOLVED.has(part.state) ? p : settle(p, part, false, p.switched);
+  return UNRESOLVED_STATES.has(part.state) ? p : settle(p, part, false, p.switched);
 }

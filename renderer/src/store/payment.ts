@@ -2,7 +2,7 @@
  * The payment slice: the method dialog, starting, cancelling and checking a payment, and the
  * guards on what the screen may offer. After an unknown outcome nothing offers to pay again.
  */
-import type { PartMethod } from '../../../electron/service/model.js';
+import type { PartMethod } from '../../../electron/contract/types.js';
 import type { Kit } from './kit.js';
 import {
   abandon,

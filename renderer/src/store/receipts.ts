@@ -1,19 +1,16 @@
 /**
- * What the screen relies on about a receipt: which part states are still unresolved, and which
- * of two views of the same receipt is the newer one. The one place the renderer keeps such facts.
+ * What the screen relies on about a receipt: whether a part still waits for its outcome, and
+ * which of two views of the same receipt is the newer one.
  */
-import type { Part, PartState, Receipt } from '../../../electron/service/model.js';
-
-/** Part states whose money outcome is not known yet (the service's UNRESOLVED_STATES). */
-export const UNRESOLVED: ReadonlySet<PartState> = new Set(['INTENT', 'SENT', 'UNKNOWN']);
+import { UNRESOLVED_STATES, type Part, type Receipt } from '../../../electron/contract/types.js';
 
 export function hasUnresolvedParts(receipt: Receipt | undefined): boolean {
-  return receipt !== undefined && receipt.parts.some((p) => UNRESOLVED.has(p.state));
+  return receipt !== undefined && receipt.parts.some((p) => UNRESOLVED_STATES.has(p.state));
 }
 
 /** The first part of a receipt still waiting for its outcome. */
 export function firstUnresolvedPart(receipt: Receipt | undefined): Part | undefined {
-  return receipt?.parts.find((p) => UNRESOLVED.has(p.state));
+  return receipt?.parts.find((p) => UNRESOLVED_STATES.has(p.state));
 }
 
 /** How fresh a receipt view is: the latest change of the receipt or any of its parts. */

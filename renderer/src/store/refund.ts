@@ -2,8 +2,7 @@
  * The refund slice (till): find the receipt, choose payments and amounts, show the bank's plan
  * for exactly those items, and only then send the refund.
  */
-import type { Part, Receipt } from '../../../electron/service/model.js';
-import type { PaymentPhase, RefundPlanItem } from '../../../electron/service/payment-service.js';
+import type { Part, PaymentPhase, Receipt, RefundPlanItem } from '../../../electron/contract/types.js';
 import type { Locale } from '../i18n.js';
 import { kopecksToInput, parseRoubles } from '../money.js';
 import type { Kit } from './kit.js';

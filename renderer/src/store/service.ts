@@ -2,9 +2,7 @@
  * The service slice (behind the PIN): terminal operations one at a time, the journal, the
  * unknown outcomes and their recovery, the support bundle, quitting the app.
  */
-import type { AuditView } from '../../../electron/ipc/contract.js';
-import type { Part } from '../../../electron/service/model.js';
-import type { ServiceOperationResult } from '../../../electron/service/payment-service.js';
+import type { AuditView, Part, ServiceOperationResult } from '../../../electron/contract/types.js';
 import type { TextKey } from '../i18n.js';
 import type { Kit } from './kit.js';
 import { toUiError } from './ui-error.js';

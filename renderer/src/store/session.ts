@@ -2,7 +2,7 @@
  * The session slice: boot, language, which view is up, the error and notice shown, and the
  * kiosk's idle timer (back to the start after a while, never with money in flight).
  */
-import type { PublicConfig } from '../../../electron/ipc/contract.js';
+import type { PublicConfig } from '../../../electron/contract/types.js';
 import type { Locale, Message } from '../i18n.js';
 import type { Kit } from './kit.js';
 import { moneyInFlight } from './payment.js';

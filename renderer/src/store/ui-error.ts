@@ -1,4 +1,5 @@
 /** An error as the screen holds it after it crossed the contract, and the one way to make it. */
+import { toWireError } from '../../../electron/contract/errors.js';
 
 /** An error as it crossed the contract. */
 export interface UiError {
@@ -7,14 +8,7 @@ export interface UiError {
   readonly data?: Readonly<Record<string, unknown>> | undefined;
 }
 
+/** An error for the screens: its code from the contract's table (anything without one is 'internal'). */
 export function toUiError(error: unknown): UiError {
-  if (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string') {
-    const e = error as { code: string; message?: unknown; data?: unknown };
-    return {
-      code: e.code,
-      message: typeof e.message === 'string' ? e.message : e.code,
-      data: typeof e.data === 'object' && e.data !== null ? (e.data as Record<string, unknown>) : undefined,
-    };
-  }
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  return toWireError(error);
 }
