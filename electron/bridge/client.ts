@@ -64,6 +64,11 @@ export class BridgeClient implements KioskApi {
           const result = message.result;
           if (result.ok) waiter.resolve(result.value);
           else waiter.reject(new KioskError(result.error.code, result.error.message, result.error.data));
+        } else if (message.type === 'error' && message.id !== undefined) {
+          const waiter = this.#pending.get(message.id);
+          if (!waiter) return;
+          this.#pending.delete(message.id);
+          waiter.reject(new KioskError(message.code, message.message));
         } else if (message.type === 'event') {
           for (const listener of this.#listeners.get(message.name) ?? []) listener(message.payload as never);
         }
