@@ -15,6 +15,8 @@ export interface CallContext {
   unlocked: boolean;
   /** Who is calling, for logs: "window 1", "bridge 127.0.0.1:53422". */
   readonly caller: string;
+  /** Receipts this caller opened or paid (kiosk mode: what the customer screen may see; permissions.ts). */
+  ownReceipts?: Set<string>;
 }
 
 export type ParsedInput<M extends MethodName> = z.output<(typeof METHODS)[M]['input']>;

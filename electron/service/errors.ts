@@ -16,6 +16,8 @@ export const SERVICE_ERROR_CODES = [
   'not-unresolved',
   'unknown-method',
   'forbidden',
+  /** Too many wrong service PINs: locked for a while (data.retryAfterSeconds). */
+  'pin-locked',
   'internal',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
