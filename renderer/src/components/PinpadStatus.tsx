@@ -6,6 +6,7 @@ const STATE_TEXT: Readonly<Record<string, TextKey>> = {
   connecting: 'pinpad.connecting',
   connected: 'pinpad.connected',
   reconnecting: 'pinpad.reconnecting',
+  'wrong-terminal-id': 'pinpad.wrongTerminalId',
   stopped: 'pinpad.stopped',
 };
 
