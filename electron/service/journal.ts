@@ -69,6 +69,9 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+/** The schema version a journal has after its migrations (its user_version). */
+export const JOURNAL_SCHEMA_VERSION = MIGRATIONS.length;
+
 export const MAX_ECR_NUMBER = 999_999;
 
 interface PartRow {
