@@ -35,40 +35,6 @@ export function pageOptions(hash: string): PageOptions {
   };
 }
 
-const TOKEN_KEY = 'inpas-kiosk:token';
-
-/** The fragment without its token: what stays in the address bar and the history. */
-export function withoutToken(hash: string): string {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  params.delete('token');
-  const rest = params.toString();
-  return rest === '' ? '' : `#${rest}`;
-}
-
-/**
- * Reads the page options and takes the token out of the address bar and the history at once
- * (history.replaceState); it is kept for this tab only, so that a reload still connects.
- */
-export function takePageOptions(win: Pick<Window, 'location' | 'history' | 'sessionStorage'>): PageOptions {
-  const options = pageOptions(win.location.hash);
-  if (options.token !== undefined) {
-    win.history.replaceState(win.history.state, '', `${win.location.pathname}${win.location.search}${withoutToken(win.location.hash)}`);
-    try {
-      win.sessionStorage.setItem(TOKEN_KEY, options.token);
-    } catch {
-      // Storage off: a reload then needs the link again.
-    }
-    return options;
-  }
-  let kept: string | null = null;
-  try {
-    kept = win.sessionStorage.getItem(TOKEN_KEY);
-  } catch {
-    kept = null;
-  }
-  return kept ? { ...options, token: kept } : options;
-}
-
 export type Connection =
   | { readonly kind: 'electron'; readonly api: KioskApi }
   | { readonly kind: 'bridge'; readonly api: BridgeClient }

@@ -1,14 +1,15 @@
 /** Boot: choose the way to the service, make the store, bind events, render. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { connectWithRetry, chooseConnection, takePageOptions } from './api.js';
+import { connectWithRetry, chooseConnection, pageOptions } from './api.js';
+import { takeToken } from './page-token.js';
 import { App } from './App.js';
 import { StoreProvider } from './context.js';
 import { bindEvents, createAppStore, toUiError, type AppStore } from './store.js';
 import './styles.css';
 
 // The token leaves the address bar (and the history) as soon as it is read.
-const options = takePageOptions(window);
+const options = { ...pageOptions(window.location.hash), token: takeToken(window) };
 // The bridge reports its connection from the start; the store exists right after.
 const holder: { store?: AppStore } = {};
 let retrying = false;

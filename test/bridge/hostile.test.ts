@@ -134,7 +134,7 @@ describe('bridge frames: any JSON in any field gets a typed answer', () => {
 
   it('a method that is not a string (an object with toString, an array, null) → unknown-method', async () => {
     const conn = await authed(rig.web.bridge.wsUrl);
-    const methods = [{ toString: 1 }, { toString: null, valueOf: 1 }, [1, 2], null, true, 1e308, -0, ''];
+    const methods: unknown[] = [{ toString: 1 }, { toString: null, valueOf: 1 }, [1, 2], null, true, 1e308, -0, ''];
     methods.forEach((method, i) => conn.socket.send(JSON.stringify({ type: 'invoke', id: i + 1, method, input: {} })));
     await waitUntil(() => conn.messages.filter((m) => m.type === 'result').length === methods.length);
     for (const message of conn.messages.filter((m) => m.type === 'result')) expect(message.result).toMatchObject({ ok: false, error: { code: 'unknown-method' } });

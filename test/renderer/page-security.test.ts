@@ -2,16 +2,11 @@
  * The page's own part of the hardening: the bridge token leaves the address bar and the history
  * as soon as it is read (a reload still connects), and a wrong terminal id is shown as such.
  */
-import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { KioskApi } from '../../electron/ipc/contract.js';
 import type { PinpadHealth } from '../../electron/service/connection.js';
-import { takePageOptions, withoutToken } from '../../renderer/src/api.js';
-import { PinpadStatus } from '../../renderer/src/components/PinpadStatus.js';
-import { PinpadWarning } from '../../renderer/src/components/PinpadWarning.js';
-import { StoreProvider } from '../../renderer/src/context.js';
-import { createAppStore } from '../../renderer/src/store.js';
+import { takeToken, withoutToken } from '../../renderer/src/page-token.js';
+import { t } from '../../renderer/src/i18n.js';
+import { PINPAD_STATE_TEXT, wrongTerminalIdText } from '../../renderer/src/pinpad-state.js';
 
 function fakeWindow(href: { pathname: string; search: string; hash: string }) {
   const storage = new Map<string, string>();
@@ -37,12 +32,11 @@ function fakeWindow(href: { pathname: string; search: string; hash: string }) {
 describe('the bridge token in the page address', () => {
   it('is read once, then removed from the address bar (other options stay)', () => {
     const { win, history } = fakeWindow({ pathname: '/', search: '', hash: '#token=Secr3t-Tok3n-Value&idle=30&receipt=r-1' });
-    const options = takePageOptions(win as never);
-    expect(options).toMatchObject({ token: 'Secr3t-Tok3n-Value', idleSeconds: 30, receiptId: 'r-1' });
+    expect(takeToken(win)).toBe('Secr3t-Tok3n-Value');
     expect(history).toEqual([{ url: '/#idle=30&receipt=r-1' }]);
     expect(win.location.hash).not.toContain('token');
     // A reload (no token in the address any more) still connects within this tab.
-    expect(takePageOptions(win as never).token).toBe('Secr3t-Tok3n-Value');
+    expect(takeToken(win)).toBe('Secr3t-Tok3n-Value');
   });
 
   it('a fragment holding only the token leaves an empty fragment', () => {
@@ -52,7 +46,6 @@ describe('the bridge token in the page address', () => {
 });
 
 describe('a wrong terminal id on screen', () => {
-  const api: KioskApi = { invoke: () => new Promise(() => undefined), on: () => () => undefined };
   const wrong: PinpadHealth = {
     state: 'wrong-terminal-id',
     emulator: false,
@@ -63,21 +56,18 @@ describe('a wrong terminal id on screen', () => {
     since: new Date(0).toISOString(),
   };
 
-  function render(mode: 'kiosk' | 'till', component: () => unknown): string {
-    const store = createAppStore({ api, log: () => undefined });
-    store.setState({ health: wrong, mode, bridgeUp: true, locale: 'en' });
-    // Server rendering reads the store's initial state: make that the state set above.
-    Object.assign(store, { getInitialState: () => store.getState() });
-    return renderToStaticMarkup(createElement(StoreProvider, { store, children: createElement(component as never) }));
-  }
-
-  it('the status line says so, the cashier gets both ids, the customer is sent to staff', () => {
-    expect(render('till', PinpadStatus)).toContain('wrong terminal id');
-    const till = render('till', PinpadWarning);
-    expect(till).toContain('data-pinpad-problem="wrong-terminal-id"');
-    expect(till).toContain('00322346');
-    const kiosk = render('kiosk', PinpadWarning);
-    expect(kiosk).toContain('ask a member of staff');
-    expect(kiosk).not.toContain('00322346');
+  it('the status line says so, the cashier and the service screen get both ids, the customer is sent to staff', () => {
+    expect(t('en', PINPAD_STATE_TEXT[wrong.state]!)).toBe('wrong terminal id');
+    for (const [mode, view] of [
+      ['till', 'main'],
+      ['kiosk', 'service'],
+    ] as const) {
+      const text = wrongTerminalIdText(wrong, mode, view)!;
+      expect(t('en', text.key, text.params)).toContain('00322346');
+    }
+    const customer = wrongTerminalIdText(wrong, 'kiosk', 'main')!;
+    expect(t('ru', customer.key, customer.params)).toContain('Обратитесь к сотруднику');
+    expect(t('ru', customer.key, customer.params)).not.toContain('00322346');
+    expect(wrongTerminalIdText({ ...wrong, state: 'connected' }, 'till', 'main')).toBeUndefined();
   });
 });
