@@ -1,4 +1,3 @@
-/** The pin-pad connection of the service: opens the port, reconnects after an unplug, reports its health. */
 import { existsSync } from 'node:fs';
 import { FrameDecoder } from '../../native/inpas/codec.js';
 import { PinpadDriver } from '../../native/inpas/driver.js';
