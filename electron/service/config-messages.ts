@@ -1,6 +1,6 @@
 /** Configuration errors in words: each names the file, the key path and, for a typo, the closest known key. */
 import type { z } from 'zod';
-import { PinpadError } from '../../native/inpas/errors.js';
+import { ConfigError } from '../contract/errors.js';
 import { isTable, KNOWN_KEYS, SECRET_KEYS, type KeyIssue } from './config-schema.js';
 
 /** Optimal string alignment distance (a swapped pair of letters counts as one edit). */
@@ -100,13 +100,13 @@ export function describeZodIssue(issue: z.core.$ZodIssue): KeyIssue[] {
   }
 }
 
-export function configError(source: string, issues: readonly KeyIssue[]): PinpadError {
+export function configError(source: string, issues: readonly KeyIssue[]): ConfigError {
   const lines: string[] = [];
   for (const issue of issues) {
     const line = `${source}: ${keyPath(issue.path)}: ${issue.message}`;
     if (!lines.includes(line)) lines.push(line);
   }
-  return new PinpadError('config', lines.join('\n'), {
+  return new ConfigError(lines.join('\n'), {
     data: { source, keys: [...new Set(issues.map((issue) => keyPath(issue.path)))], issues: lines },
   });
 }

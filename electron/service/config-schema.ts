@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { STANDARD_BAUD_RATES } from '../../native/transport/serial.js';
-import { MIN_TOKEN_BITS, weakTokenReason } from '../bridge/token.js';
+import { weakTokenReason } from './token-strength.js';
 import { parsePinHash } from './service-pin.js';
 
 /** Where a PAX S300 on USB-CDC appears (the shipped udev rule names it). */
@@ -15,8 +15,6 @@ export const DEFAULT_TIMEOUT_S = 180;
 /** Longest operation timeout accepted, seconds; settlement takes minutes, not hours. */
 export const MAX_TIMEOUT_S = 3600;
 export const DEFAULT_BRIDGE_PORT = 5781;
-/** Least randomness of a bridge token, bits. */
-export const MIN_BRIDGE_TOKEN_BITS = MIN_TOKEN_BITS;
 
 /** `host:port` or `[v6]:port`. */
 export function parseHostPort(text: string): { host: string; port: number } | undefined {

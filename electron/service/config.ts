@@ -10,25 +10,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { PinpadError } from '../../native/inpas/errors.js';
+import { ConfigError } from '../contract/errors.js';
 import { DEFAULT_PROFILE_PATH, loadProfile, type TerminalProfile } from '../../native/inpas/profile.js';
 import type { PinpadTarget } from './connection.js';
 import { AppConfigSchema, crossFieldIssues, DEFAULT_SERIAL_PORT, parseHostPort, type AppConfig, type PinpadSettings } from './config-schema.js';
 import { configError, describeZodIssue } from './config-messages.js';
 
-export {
-  AppConfigSchema,
-  DEFAULT_BAUD_RATE,
-  DEFAULT_BRIDGE_PORT,
-  DEFAULT_SERIAL_PORT,
-  DEFAULT_TIMEOUT_S,
-  MAX_TIMEOUT_S,
-  MIN_BRIDGE_TOKEN_BITS,
-  type AppConfig,
-  type PinpadSettings,
-} from './config-schema.js';
+export { AppConfigSchema, DEFAULT_SERIAL_PORT, type AppConfig, type PinpadSettings } from './config-schema.js';
 export { suggestKey } from './config-messages.js';
-export { hashPin, SERVICE_PIN, verifyPin, verifyPinAsync } from './service-pin.js';
+export { hashPin, SERVICE_PIN, verifyPin } from './service-pin.js';
 export { defaultConfigText } from './config-text.js';
 
 /** Parses and validates configuration text. `sourceName` (the file path) starts every error message. */
@@ -42,12 +32,12 @@ export function parseConfigText(text: string, sourceName: string): AppConfig {
         .replace(/^Invalid TOML document:\s*/, '')
         .split('\n')[0]!
         .trim();
-      throw new PinpadError('config', `${sourceName}: line ${error.line}, column ${error.column}: TOML syntax error: ${reason}`, {
+      throw new ConfigError(`${sourceName}: line ${error.line}, column ${error.column}: TOML syntax error: ${reason}`, {
         data: { source: sourceName, line: error.line, column: error.column },
         cause: error,
       });
     }
-    throw new PinpadError('config', `${sourceName}: cannot parse: ${(error as Error).message}`, { data: { source: sourceName }, cause: error });
+    throw new ConfigError(`${sourceName}: cannot parse: ${(error as Error).message}`, { data: { source: sourceName }, cause: error });
   }
   const cross = crossFieldIssues(raw);
   const parsed = AppConfigSchema.safeParse(raw, { reportInput: true });
@@ -67,7 +57,7 @@ export function loadConfig(path: string): AppConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new PinpadError('config', `${path}: cannot read the configuration file: ${(error as Error).message}`, { data: { source: path }, cause: error });
+    throw new ConfigError(`${path}: cannot read the configuration file: ${(error as Error).message}`, { data: { source: path }, cause: error });
   }
   const config = parseConfigText(text, path);
   const base = dirname(resolve(path));
@@ -88,7 +78,7 @@ export function loadPinpadProfile(config: AppConfig, sourceName = 'configuration
     return loadProfile(config.pinpad.profile);
   } catch (error) {
     const key = `${config.pinpad.section ?? 'pinpad'}.profile`;
-    throw new PinpadError('config', `${sourceName}: ${key}: ${(error as Error).message}`, { data: { source: sourceName, keys: [key] }, cause: error });
+    throw new ConfigError(`${sourceName}: ${key}: ${(error as Error).message}`, { data: { source: sourceName, keys: [key] }, cause: error });
   }
 }
 
@@ -99,7 +89,7 @@ export function resolvePinpadTarget(config: AppConfig): { readonly emulator: tru
   if (pinpad.tcp !== undefined) {
     const hostPort = parseHostPort(pinpad.tcp);
     // The schema has checked it; this is for a config built by hand.
-    if (!hostPort) throw new PinpadError('config', `${pinpad.section ?? 'pinpad'}.tcp: must be host:port, got "${pinpad.tcp}"`);
+    if (!hostPort) throw new ConfigError(`${pinpad.section ?? 'pinpad'}.tcp: must be host:port, got "${pinpad.tcp}"`);
     return { emulator: false, target: { kind: 'tcp', host: hostPort.host, port: hostPort.port } };
   }
   return { emulator: false, target: { kind: 'serial', path: pinpad.port ?? DEFAULT_SERIAL_PORT, baudRate: pinpad.baudRate } };

@@ -4,7 +4,7 @@
  * error that names the file and the key.
  */
 import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
-import { PinpadError } from '../../native/inpas/errors.js';
+import { ConfigError } from '../contract/errors.js';
 
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
@@ -14,8 +14,8 @@ export const PRIVATE_FILE_MODE = 0o600;
  * one to 0700. Errors name `source` (the configuration file) and `key` (e.g. "logs.dir").
  */
 export function prepareFolder(dir: string, source: string, key: string): void {
-  const fail = (reason: string, cause?: unknown): PinpadError =>
-    new PinpadError('config', `${source}: ${key}: cannot use the folder ${dir}: ${reason}`, { data: { source, keys: [key] }, ...(cause ? { cause } : {}) });
+  const fail = (reason: string, cause?: unknown): ConfigError =>
+    new ConfigError(`${source}: ${key}: cannot use the folder ${dir}: ${reason}`, { data: { source, keys: [key] }, ...(cause ? { cause } : {}) });
   try {
     mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   } catch (error) {

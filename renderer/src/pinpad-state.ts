@@ -1,5 +1,5 @@
 /** The pin pad's state in words: the status line's text and what a wrong terminal id tells whom. */
-import type { PinpadHealth } from '../../electron/service/connection.js';
+import type { PinpadHealth } from '../../electron/contract/types.js';
 import type { TextKey, TextParams } from './i18n.js';
 
 export const PINPAD_STATE_TEXT: Readonly<Record<string, TextKey>> = {

@@ -14,10 +14,22 @@
  * Side effects (the API, the clock) are parameters, so tests drive it without a DOM.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AuditView, KioskApi, PublicConfig } from '../../electron/ipc/contract.js';
-import type { PinpadHealth } from '../../electron/service/connection.js';
-import type { Part, PartMethod, PartState, Receipt } from '../../electron/service/model.js';
-import type { LatePaymentEvent, PaymentEvent, PaymentPhase, RefundPlanItem, ServiceOperationResult } from '../../electron/service/payment-service.js';
+import { toWireError } from '../../electron/contract/errors.js';
+import type { KioskApi } from '../../electron/contract/methods.js';
+import { UNRESOLVED_STATES as UNRESOLVED } from '../../electron/contract/types.js';
+import type {
+  AuditView,
+  LatePaymentEvent,
+  Part,
+  PartMethod,
+  PaymentEvent,
+  PaymentPhase,
+  PinpadHealth,
+  PublicConfig,
+  Receipt,
+  RefundPlanItem,
+  ServiceOperationResult,
+} from '../../electron/contract/types.js';
 import { DEMO_CATALOGUE, FREE_ITEM_PREFIX, type CartLine, type DemoItem } from './demo-catalogue.js';
 import type { Locale, Message, TextKey } from './i18n.js';
 import { kopecksToInput, parseRoubles } from './money.js';
@@ -214,21 +226,13 @@ export interface StoreOptions {
 export const DEFAULT_IDLE_MS = 90_000;
 export const DEFAULT_DONE_MS = 20_000;
 
-const UNRESOLVED: ReadonlySet<PartState> = new Set(['INTENT', 'SENT', 'UNKNOWN']);
 const MAX_EARLY_EVENTS = 100;
 
 // --- pure helpers (selectors); the UI and the tests use the same ones -----------------------------
 
+/** An error for the screens: its code from the contract's table (anything without one is 'internal'). */
 export function toUiError(error: unknown): UiError {
-  if (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string') {
-    const e = error as { code: string; message?: unknown; data?: unknown };
-    return {
-      code: e.code,
-      message: typeof e.message === 'string' ? e.message : e.code,
-      data: typeof e.data === 'object' && e.data !== null ? (e.data as Record<string, unknown>) : undefined,
-    };
-  }
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  return toWireError(error);
 }
 
 export function outcomeOfPart(part: Part, cancelRequested: boolean): Outcome {

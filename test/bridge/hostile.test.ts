@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startBridge } from '../../electron/bridge/server.js';
 import { HelloThrottle } from '../../electron/bridge/throttle.js';
-import { newToken, weakTokenReason } from '../../electron/bridge/token.js';
+import { newToken, weakTokenReason } from '../../electron/service/token-strength.js';
 import { createDispatcher, payloadDepth } from '../../electron/ipc/dispatch.js';
 import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BridgeClient } from '../../electron/bridge/client.js';
+import { BridgeClient } from '../../electron/contract/bridge-client.js';
 import type { Receipt } from '../../electron/service/model.js';
 import { hashPin } from '../../electron/service/config.js';
 import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';

@@ -10,9 +10,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { BridgeClient } from '../../electron/bridge/client.js';
-import { METHOD_NAMES } from '../../electron/ipc/channels.js';
-import { newToken } from '../../electron/bridge/token.js';
+import { BridgeClient } from '../../electron/contract/bridge-client.js';
+import { METHOD_NAMES } from '../../electron/contract/channels.js';
+import { newToken } from '../../electron/service/token-strength.js';
 import { startWebMode } from '../../scripts/web.js';
 
 export interface FuzzOptions {

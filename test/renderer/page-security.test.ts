@@ -3,7 +3,7 @@
  * as soon as it is read (a reload still connects), and a wrong terminal id is shown as such.
  */
 import { describe, expect, it } from 'vitest';
-import type { PinpadHealth } from '../../electron/service/connection.js';
+import type { PinpadHealth } from '../../electron/contract/types.js';
 import { takeToken, withoutToken } from '../../renderer/src/page-token.js';
 import { t } from '../../renderer/src/i18n.js';
 import { PINPAD_STATE_TEXT, wrongTerminalIdText } from '../../renderer/src/pinpad-state.js';

@@ -3,11 +3,9 @@
  * the test) and a hand-moved clock.
  */
 import { describe, expect, it } from 'vitest';
-import { KioskError, type EventName, type EventPayloads, type KioskApi, type MethodInput, type MethodName, type MethodOutput, type PublicConfig } from '../../electron/ipc/contract.js';
-import type { PinpadHealth } from '../../electron/service/connection.js';
-import { SERVICE_ERROR_CODES } from '../../electron/service/errors.js';
-import type { Part, Receipt } from '../../electron/service/model.js';
-import type { PaymentEvent } from '../../electron/service/payment-service.js';
+import { KioskError, SERVICE_ERROR_CODES } from '../../electron/contract/errors.js';
+import type { EventName, EventPayloads, KioskApi, MethodInput, MethodName, MethodOutput } from '../../electron/contract/methods.js';
+import type { Part, PaymentEvent, PinpadHealth, PublicConfig, Receipt } from '../../electron/contract/types.js';
 import { ERROR_CODES_COVERED, errorText, t, translate } from '../../renderer/src/i18n.js';
 import { formatMoney, parseRoubles } from '../../renderer/src/money.js';
 import { bindEvents, createAppStore, kioskActions, moneyInFlight, refundStartAllowed, statusMessages, type AppStore } from '../../renderer/src/store.js';

@@ -47,7 +47,7 @@ export interface FakeState {
   userData: string;
   isPackaged: boolean;
   readonly app: Emitter;
-  readonly windows: FakeBrowserWindow[];
+  readonly windows: BrowserWindow[];
   readonly ipcHandlers: Map<string, (event: unknown, payload: unknown) => unknown>;
   readonly privilegedSchemes: unknown[];
   readonly protocolHandlers: Map<string, (request: { url: string; method?: string }) => Promise<Response>>;
@@ -88,7 +88,7 @@ export function fake(): FakeState {
   return state;
 }
 
-export class FakeBrowserWindow extends Emitter {
+export class BrowserWindow extends Emitter {
   readonly webContents = new FakeWebContents();
   readonly loaded: string[] = [];
   shown = false;
@@ -137,7 +137,6 @@ export const app = {
   },
 };
 
-export const BrowserWindow = FakeBrowserWindow;
 
 export const ipcMain = {
   handle: (channel: string, handler: (event: unknown, payload: unknown) => unknown): void => {

@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { METHOD_NAMES, invokeChannel } from '../../electron/ipc/channels.js';
+import { METHOD_NAMES, invokeChannel } from '../../electron/contract/channels.js';
 import { hashPin } from '../../electron/service/config.js';
-import { fake, resetFake, type FakeBrowserWindow, type FakeState } from './fake-electron.js';
+import { fake, resetFake, type BrowserWindow as FakeBrowserWindow, type FakeState } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
 

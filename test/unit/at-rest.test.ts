@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { containsCardData, scrubText } from '../../native/inpas/card-data.js';
-import { PinpadError } from '../../native/inpas/errors.js';
+import { ConfigError } from '../../electron/contract/errors.js';
 import { startServiceApp } from '../../electron/service/app.js';
 import { Journal } from '../../electron/service/journal.js';
 import { createLogger } from '../../electron/service/logger.js';
@@ -110,11 +110,11 @@ describe('the data folder and its files belong to the service user only', () => 
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(PinpadError);
-    expect((error as PinpadError).code).toBe('config');
-    expect((error as PinpadError).message).toBe(
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('config-invalid');
+    expect((error as ConfigError).message).toBe(
       `${config}: logs.dir: cannot use the folder ${join(dir, 'not-a-folder', 'logs')}: a file is in the way (the path or a part of it is not a folder)`,
     );
-    expect((error as PinpadError).data).toMatchObject({ source: config, keys: ['logs.dir'] });
+    expect((error as ConfigError).data).toMatchObject({ source: config, keys: ['logs.dir'] });
   });
 });

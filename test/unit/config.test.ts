@@ -17,12 +17,12 @@ import {
   suggestKey,
   verifyPin,
 } from '../../electron/service/config.js';
-import { pinpadError } from '../helpers.js';
+import { configFileError } from '../helpers.js';
 
 const FILE = '/etc/kiosk/config.toml';
 const TOKEN = 'Qm7vR2xK9pLw4TzN8cYb3HsF6dGj1aE';
 
-const configError = (run: () => unknown): PinpadError => pinpadError(run, 'config');
+const configError = configFileError;
 
 const errorOf = (text: string): string => configError(() => parseConfigText(text, FILE)).message;
 

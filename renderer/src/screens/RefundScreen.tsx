@@ -5,8 +5,7 @@
  * send it.
  */
 import { useId, useState, type FormEvent } from 'react';
-import type { Part } from '../../../electron/service/model.js';
-import type { RefundPlanItem } from '../../../electron/service/payment-service.js';
+import type { Part, RefundPlanItem } from '../../../electron/contract/types.js';
 import { PartsList, ReceiptSummary } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';

@@ -4,7 +4,7 @@
  * in a sensible tab order, Escape cancels the operation on the pin pad.
  */
 import { useEffect, useId, useState } from 'react';
-import type { PartMethod } from '../../../electron/service/model.js';
+import type { PartMethod } from '../../../electron/contract/types.js';
 import { Catalogue } from '../components/Catalogue.js';
 import { Modal } from '../components/Modal.js';
 import { PaymentProgress } from '../components/PaymentProgress.js';

@@ -4,10 +4,9 @@
  * a receipt, pay it and see it (its own receipts, and the one open for payment), and cancel its
  * own open purchase; refunds, search, the unknown-outcome list and manual decisions need staff.
  */
-import { ServiceError } from '../service/errors.js';
-import type { Journal } from '../service/journal.js';
-import type { MethodName } from './contract.js';
-import type { CallContext } from './dispatch.js';
+import { ServiceError } from '../contract/errors.js';
+import type { CallContext, MethodName } from '../contract/methods.js';
+import type { Journal } from './journal.js';
 
 /** Methods only staff (an unlocked service session) may call in kiosk mode. */
 export const KIOSK_STAFF_ONLY: ReadonlySet<MethodName> = new Set(['receipt.search', 'refund.plan', 'refund.start', 'unknown.list', 'unknown.resolveManually']);
