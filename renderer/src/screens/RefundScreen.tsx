@@ -95,14 +95,13 @@ function methodName(t: ReturnType<typeof useT>, part: Part): string {
 
 function RefundReceipt() {
   const t = useT();
-  const s = useApp((x) => x);
-  const f = s.refund;
+  const f = useApp((s) => s.refund);
+  const allowed = useApp(refundStartAllowed);
   const receipt = f.receipt!;
   const { refundDraft, refundPlan, refundStart, refundOfferCash, refundReset } = useActions();
   const payments = refundablePayments(receipt);
   const items = selectedRefundItems(f);
   const canPlan = !f.running && !f.planning && items !== undefined && items.length > 0;
-  const allowed = refundStartAllowed(s);
   const id = useId();
   return (
     <section className="refund-receipt" aria-labelledby={`${id}-title`}>
