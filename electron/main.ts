@@ -3,10 +3,11 @@
  * payment service started and stopped with the app. Money is decided in the service; this
  * file only hosts it and binds the contract to Electron IPC.
  */
-import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { APP_ORIGIN, APP_SCHEME, appSchemeResponse } from './app-scheme.js';
 import { EVENT_NAMES, METHOD_NAMES, eventChannel, invokeChannel } from './contract/channels.js';
 import { ServiceError } from './contract/errors.js';
 import type { CallContext } from './contract/methods.js';
@@ -17,8 +18,20 @@ import { createHandlers, subscribeServiceEvents } from './service/handlers.js';
 import { loadConfig } from './service/config.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const rendererIndex = process.env.KIOSK_RENDERER_INDEX ?? join(here, '..', 'renderer', 'index.html');
 const preloadPath = join(here, 'preload.cjs');
+
+/**
+ * The built UI's index.html. KIOSK_RENDERER_INDEX points elsewhere in development builds only:
+ * a packaged app never lets its environment choose what the trusted window shows.
+ */
+function rendererIndex(): string {
+  const override = process.env.KIOSK_RENDERER_INDEX;
+  return override && !app.isPackaged ? resolve(override) : join(here, '..', 'renderer', 'index.html');
+}
+
+/** The UI is served from its own privileged scheme, app://ui/, never from file://. */
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+let pageUrl = `${APP_ORIGIN}/index.html`;
 
 /** Keys that would let a customer leave, reload or inspect the kiosk. */
 const KIOSK_BLOCKED_KEYS = new Set(['F5', 'F11', 'F12', 'Escape']);
@@ -41,15 +54,22 @@ function configPath(): string | undefined {
 function trustedSender(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
   if (!mainWindow || event.sender !== mainWindow.webContents || !frame) return false;
-  return frame.url.startsWith(pathToFileURL(rendererIndex).href);
+  return frame.url.startsWith(`${APP_ORIGIN}/`);
+}
+
+/** Only our own page, never another address: not by a link, a redirect, a frame or a new window. */
+function onlyOurPage(event: { preventDefault(): void }, url: string): void {
+  if (url !== pageUrl) event.preventDefault();
 }
 
 function hardenContents(contents: WebContents, kiosk: boolean): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  contents.on('will-navigate', (event, url) => {
-    if (url !== pathToFileURL(rendererIndex).href) event.preventDefault();
-  });
+  contents.on('will-navigate', onlyOurPage);
   contents.on('will-redirect', (event) => event.preventDefault());
+  // Sub-frames too (the page has none; an injected one goes nowhere).
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame || event.url !== pageUrl) event.preventDefault();
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   if (kiosk) {
     contents.on('before-input-event', (event, input) => {
@@ -92,7 +112,7 @@ async function createWindow(svc: ServiceApp): Promise<void> {
     if (kiosk && !quitAllowed) event.preventDefault();
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
-  await mainWindow.loadFile(rendererIndex);
+  await mainWindow.loadURL(pageUrl);
 }
 
 async function main(): Promise<void> {
@@ -106,11 +126,15 @@ async function main(): Promise<void> {
   });
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-navigate', (event, url) => {
-      if (url !== pathToFileURL(rendererIndex).href) event.preventDefault();
-    });
+    contents.on('will-navigate', onlyOurPage);
+    contents.on('will-redirect', (event) => event.preventDefault());
   });
   await app.whenReady();
+
+  const index = rendererIndex();
+  const rendererRoot = dirname(index);
+  pageUrl = `${APP_ORIGIN}/${encodeURI(basename(index))}`;
+  protocol.handle(APP_SCHEME, (request) => appSchemeResponse(request, rendererRoot));
 
   const csp = contentSecurityPolicy(undefined);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -118,6 +142,7 @@ async function main(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setDevicePermissionHandler(() => false);
 
   // Started by the desktop session's autostart: only kiosks start by themselves; a till is opened by the cashier.
   if (process.argv.includes('--autostart')) {
@@ -137,6 +162,8 @@ async function main(): Promise<void> {
     },
   });
   serviceApp = svc;
+  // A kiosk has no menu bar (no Reload, no Toggle DevTools, no Quit behind an accelerator).
+  if (svc.config.mode === 'kiosk') Menu.setApplicationMenu(null);
   const dispatch = createDispatcher(createHandlers(svc), (line, data) => svc.logger.warn({ ...data }, line));
   let windowCount = 0;
   for (const name of METHOD_NAMES) {

@@ -66,8 +66,28 @@ export async function startWebMode(options: WebModeOptions): Promise<WebMode> {
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+/** Options whose value is itself a list of options ("--fast --scenario switch-to-qr"). */
+const NESTED_OPTIONS = new Set(['--emulator']);
+
+/**
+ * The command line of `npm run web`. `--emulator "--fast …"` is taken as written: its value starts
+ * with a dash, which parseArgs alone refuses as ambiguous.
+ */
+export function parseWebArgs(argv: readonly string[]): {
+  port?: string | undefined;
+  config?: string | undefined;
+  'data-dir'?: string | undefined;
+  emulator?: string | undefined;
+  help?: boolean | undefined;
+} {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (NESTED_OPTIONS.has(arg) && i + 1 < argv.length) args.push(`${arg}=${argv[++i]!}`);
+    else args.push(arg);
+  }
+  return parseArgs({
+    args,
     options: {
       port: { type: 'string' },
       config: { type: 'string' },
@@ -76,7 +96,11 @@ async function main(): Promise<void> {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-  });
+  }).values;
+}
+
+async function main(): Promise<void> {
+  const values = parseWebArgs(process.argv.slice(2));
   if (values.help) {
     process.stdout.write('npm run web -- [--port 5780] [--config FILE] [--data-dir DIR] [--emulator "<pinpad-emulator options>"]\n');
     return;

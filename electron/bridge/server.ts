@@ -4,9 +4,11 @@ import http from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BRIDGE_PATH, CLOSE_BAD_MESSAGE, CLOSE_UNAUTHORISED, type ServerMessage } from '../contract/bridge-protocol.js';
+import { BRIDGE_PATH, CLOSE_BAD_MESSAGE, CLOSE_INTERNAL, CLOSE_THROTTLED, CLOSE_UNAUTHORISED, type ServerMessage } from '../contract/bridge-protocol.js';
 import type { CallContext, EventName } from '../contract/methods.js';
 import { MAX_PAYLOAD_BYTES, type Dispatch } from '../ipc/dispatch.js';
+import { HelloThrottle } from './throttle.js';
+import { weakTokenReason } from '../service/token-strength.js';
 
 export interface BridgeOptions {
   /** Loopback only; anything else is refused. */
@@ -20,6 +22,8 @@ export interface BridgeOptions {
   /** Serve the built UI from here (browser mode). */
   readonly staticDir?: string;
   readonly log?: (line: string, data?: Record<string, unknown>) => void;
+  /** Spacing of token checks after wrong hellos; replaceable in tests. */
+  readonly throttle?: HelloThrottle;
 }
 
 export interface Bridge {
@@ -67,30 +71,80 @@ function tokenMatches(given: unknown, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** A reply without a body worth reading; errors are plain text. */
+function plain(res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers }).end(`${text}\n`);
+}
+
+/** The request path, percent-decoded; undefined when it is not a well-formed origin-form path. */
+export function requestPath(rawUrl: string | undefined): string | undefined {
+  if (rawUrl === undefined || !rawUrl.startsWith('/') || rawUrl.startsWith('//')) return undefined;
+  const end = rawUrl.search(/[?#]/);
+  const encoded = end === -1 ? rawUrl : rawUrl.slice(0, end);
+  let path: string;
+  try {
+    path = decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+  // NUL and other control characters have no place in a file name of the UI.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(path)) return undefined;
+  return path;
+}
+
+/** The Host values this bridge answers to: its loopback address or "localhost", with its port. */
+function allowedHosts(host: string, port: number): ReadonlySet<string> {
+  const names = host === '::1' ? ['[::1]', 'localhost'] : [host === 'localhost' ? '127.0.0.1' : host, 'localhost'];
+  return new Set(names.map((name) => `${name}:${port}`.toLowerCase()));
+}
+
 /**
  * The contract over WebSocket on loopback, with a token: for browser mode, the end-to-end
  * tests, and a POS core on the same machine. Optionally serves the built UI on the same port.
+ * Every request and frame gets an answer or a close of its own connection; none ends the process.
  */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) throw new Error(`the bridge listens on loopback only, not ${host}`);
-  if (options.token.length < 24) throw new Error('the bridge token must be at least 24 characters');
+  const weak = weakTokenReason(options.token);
+  if (weak) throw new Error(`the bridge token ${weak}`);
   const staticRoot = options.staticDir ? resolve(options.staticDir) : undefined;
+  const throttle = options.throttle ?? new HelloThrottle();
   let origin = '';
+  let hosts: ReadonlySet<string> = new Set();
+  const log = (line: string, data?: Record<string, unknown>): void => {
+    try {
+      options.log?.(line, data);
+    } catch {
+      // A failing log must not turn into a failing request.
+    }
+  };
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    if (!staticRoot) {
-      res.writeHead(404).end('not found');
+    if (!hosts.has(String(req.headers.host ?? '').toLowerCase())) {
+      plain(res, 421, 'misdirected request: this service answers to its loopback address only');
       return;
     }
-    let path = decodeURIComponent(url.pathname);
-    if (path.endsWith('/')) path += 'index.html';
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      plain(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+      return;
+    }
+    const decoded = requestPath(req.url);
+    if (decoded === undefined) {
+      plain(res, 400, 'bad request path');
+      return;
+    }
+    if (!staticRoot) {
+      plain(res, 404, 'not found');
+      return;
+    }
+    const path = decoded.endsWith('/') ? `${decoded}index.html` : decoded;
     const file = normalize(join(staticRoot, path));
     if (!file.startsWith(staticRoot + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
+      plain(res, 404, 'not found');
       return;
     }
     res.writeHead(200, {
@@ -98,71 +152,162 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       'Content-Security-Policy': contentSecurityPolicy(origin.replace(/^http/, 'ws')),
       'Cache-Control': 'no-store',
     });
-    createReadStream(file).pipe(res);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const stream = createReadStream(file);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  };
+
+  const server = http.createServer((req, res) => {
+    try {
+      serve(req, res);
+    } catch (error) {
+      log('bridge HTTP request failed', { error: error instanceof Error ? error.message : String(error) });
+      if (!res.headersSent) plain(res, 500, 'internal error');
+      else res.destroy();
+    }
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    log('bridge refused a malformed HTTP request', { error: error.code ?? error.message });
+    if (socket.writable && !(error.code === 'ECONNRESET')) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   // Up to 1 MiB reaches the dispatcher, which refuses anything over MAX_PAYLOAD_BYTES with a clear
   // error; a larger frame closes the socket (1009) before it is buffered.
-  const wss = new WebSocketServer({ server, path: BRIDGE_PATH, maxPayload: 16 * MAX_PAYLOAD_BYTES });
+  const wss = new WebSocketServer({
+    server,
+    path: BRIDGE_PATH,
+    maxPayload: 16 * MAX_PAYLOAD_BYTES,
+    verifyClient: (info: { req: http.IncomingMessage }) => hosts.has(String(info.req.headers.host ?? '').toLowerCase()),
+  });
+  wss.on('error', (error) => log('bridge socket server error', { error: error.message }));
   let clientCount = 0;
+  let lastFailureLog = 0;
+  let failuresLogged = 0;
+  const noteWrongHello = (caller: string): void => {
+    throttle.noteFailure();
+    // Logged with a count: the first one at once, then at most every 10 s, so a flood does not fill the disk.
+    const now = Date.now();
+    if (throttle.failures === 1 || now - lastFailureLog >= 10_000) {
+      log('bridge refused a client without the token', {
+        caller,
+        wrongHellos: throttle.failures,
+        sinceLastLine: throttle.failures - failuresLogged,
+        recent: throttle.recentFailures,
+        throttled: throttle.throttled,
+      });
+      lastFailureLog = now;
+      failuresLogged = throttle.failures;
+    }
+  };
 
   wss.on('connection', (socket: WebSocket, req) => {
     const from = `bridge ${req.socket.remoteAddress}:${req.socket.remotePort}`;
     const requestOrigin = req.headers.origin;
     if (requestOrigin !== undefined && requestOrigin !== origin) {
-      options.log?.('bridge refused a foreign origin', { origin: requestOrigin });
+      log('bridge refused a foreign origin', { origin: requestOrigin.slice(0, 200) });
       socket.close(CLOSE_UNAUTHORISED, 'origin not allowed');
       return;
     }
     const ctx: CallContext = { unlocked: false, caller: from };
     let authed = false;
+    let checking = false;
     let unsubscribe: (() => void) | undefined;
     const send = (message: ServerMessage): void => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
     };
+    const refuse = (code: 'bad-message' | 'not-json', message: string, id?: number): void =>
+      send({ type: 'error', code, message, ...(id !== undefined ? { id } : {}) });
     const helloTimer = setTimeout(() => {
       if (!authed) socket.close(CLOSE_UNAUTHORISED, 'no hello');
     }, 5000);
-    socket.on('message', (data, isBinary) => {
+
+    const hello = (token: unknown): void => {
+      const slot = throttle.reserve();
+      if (!slot) {
+        noteWrongHello(from);
+        socket.close(CLOSE_THROTTLED, 'too many wrong hellos: try again later');
+        return;
+      }
+      checking = true;
+      const check = (): void => {
+        slot.done();
+        checking = false;
+        if (socket.readyState !== socket.OPEN) return;
+        if (!tokenMatches(token, options.token)) {
+          noteWrongHello(from);
+          socket.close(CLOSE_UNAUTHORISED, 'bad token');
+          return;
+        }
+        authed = true;
+        clearTimeout(helloTimer);
+        clientCount++;
+        unsubscribe = options.subscribe((name, payload) => send({ type: 'event', name, payload }));
+        send({ type: 'ready' });
+      };
+      if (slot.delayMs > 0) setTimeout(check, slot.delayMs).unref?.();
+      else check();
+    };
+
+    const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
       if (isBinary) {
         socket.close(CLOSE_BAD_MESSAGE, 'text frames only');
         return;
       }
-      let message: { type?: unknown; token?: unknown; id?: unknown; method?: unknown; input?: unknown };
+      let message: unknown;
       try {
-        message = JSON.parse(data.toString()) as typeof message;
+        message = JSON.parse(data.toString());
       } catch {
-        send({ type: 'error', message: 'not JSON' });
+        refuse('not-json', 'not JSON');
         return;
       }
-      if (typeof message !== 'object' || message === null) {
-        send({ type: 'error', message: 'not a message object' });
+      if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+        refuse('bad-message', 'not a message object');
         return;
       }
+      const fields = message as { type?: unknown; token?: unknown; id?: unknown; method?: unknown; input?: unknown };
       if (!authed) {
-        if (message.type === 'hello' && tokenMatches(message.token, options.token)) {
-          authed = true;
-          clearTimeout(helloTimer);
-          clientCount++;
-          unsubscribe = options.subscribe((name, payload) => send({ type: 'event', name, payload }));
-          send({ type: 'ready' });
-        } else {
-          options.log?.('bridge refused a client without the token', { caller: from });
+        if (checking) refuse('bad-message', 'wait for the answer to the hello');
+        else if (fields.type === 'hello') hello(fields.token);
+        else {
+          noteWrongHello(from);
           socket.close(CLOSE_UNAUTHORISED, 'bad token');
         }
         return;
       }
-      if (message.type !== 'invoke' || typeof message.id !== 'number' || !Number.isSafeInteger(message.id)) {
-        send({ type: 'error', message: 'expected {type:"invoke", id, method, input}' });
+      const id = typeof fields.id === 'number' && Number.isSafeInteger(fields.id) ? fields.id : undefined;
+      if (fields.type !== 'invoke' || id === undefined) {
+        refuse('bad-message', 'expected {type:"invoke", id (a whole number), method, input}', id);
         return;
       }
-      const id = message.id;
-      void options.dispatch(message.method, message.input, ctx).then((result) => send({ type: 'result', id, result }));
+      options.dispatch(fields.method, fields.input, ctx).then(
+        (result) => send({ type: 'result', id, result }),
+        (error: unknown) => {
+          log('bridge call failed', { caller: from, error: error instanceof Error ? error.message : String(error) });
+          send({ type: 'result', id, result: { ok: false, error: { code: 'internal', message: 'the call failed inside the service' } } });
+        },
+      );
+    };
+
+    socket.on('message', (data, isBinary) => {
+      try {
+        onMessage(data, isBinary);
+      } catch (error) {
+        // Only this connection ends; the service and every other client go on.
+        log('bridge message failed; closing that connection', { caller: from, error: error instanceof Error ? error.message : String(error) });
+        socket.close(CLOSE_INTERNAL, 'internal error');
+      }
     });
     socket.on('close', () => {
       clearTimeout(helloTimer);
       if (authed) clientCount--;
+      authed = false;
       unsubscribe?.();
+      unsubscribe = undefined;
     });
     socket.on('error', () => socket.terminate());
   });
@@ -175,6 +320,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const port = typeof address === 'object' && address ? address.port : options.port;
   const hostInUrl = host === '::1' ? '[::1]' : host;
   origin = `http://${hostInUrl}:${port}`;
+  hosts = allowedHosts(host, port);
   return {
     port,
     pageUrl: `${origin}/#token=${encodeURIComponent(options.token)}`,

@@ -64,6 +64,11 @@ export class BridgeClient implements KioskApi {
           const result = message.result;
           if (result.ok) waiter.resolve(result.value);
           else waiter.reject(errorFromWire(parseWireError(result.error)));
+        } else if (message.type === 'error' && message.id !== undefined) {
+          const waiter = this.#pending.get(message.id);
+          if (!waiter) return;
+          this.#pending.delete(message.id);
+          waiter.reject(errorFromWire({ code: message.code, message: message.message }));
         } else if (message.type === 'event') {
           for (const listener of this.#listeners.get(message.name) ?? []) listener(message.payload as never);
         }

@@ -23,6 +23,8 @@ export const SERVICE_ERROR_CODES = [
   'not-unresolved',
   'unknown-method',
   'forbidden',
+  /** Too many wrong service PINs: locked for a while (data.retryAfterSeconds). */
+  'pin-locked',
   'internal',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
@@ -32,7 +34,7 @@ export const CONFIG_ERROR_CODES = ['config-invalid'] as const;
 type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
 
 /** Codes the bridge client makes itself, when the service cannot be reached. */
-export const BRIDGE_ERROR_CODES = ['bridge-closed', 'bridge-refused'] as const;
+export const BRIDGE_ERROR_CODES = ['bridge-closed', 'bridge-refused', 'bad-message', 'not-json'] as const;
 type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
 
 export type ErrorCode = PinpadErrorCode | ServiceErrorCode | ConfigErrorCode | BridgeErrorCode;

@@ -96,6 +96,8 @@ export interface CallContext {
   unlocked: boolean;
   /** Who is calling, for logs: "window 1", "bridge 127.0.0.1:53422". */
   readonly caller: string;
+  /** Receipts this caller opened or paid (kiosk mode: what a customer screen may see; service/permissions.ts). */
+  ownReceipts?: Set<string>;
 }
 
 /** A method's input after its schema parsed it. */

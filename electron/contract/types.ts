@@ -126,7 +126,8 @@ export interface ServiceOperationResult {
   readonly model: string | undefined;
 }
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
+/** 'wrong-terminal-id': connected, but the pin pad answered with another terminal id than configured; money is refused. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'wrong-terminal-id' | 'stopped';
 
 export interface PinpadHealth {
   readonly state: ConnectionState;

@@ -16,15 +16,41 @@ function fail(code: ServiceErrorCode, message: string, data?: Record<string, unk
 
 export type Dispatch = (method: unknown, payload: unknown, ctx: CallContext) => Promise<WireResult<unknown>>;
 
+/** A method name for a log line or an error message, whatever value was sent. */
+function describeMethod(method: unknown): string {
+  if (typeof method === 'string') return JSON.stringify(method.slice(0, 80));
+  if (method === null) return 'null';
+  if (Array.isArray(method)) return 'an array';
+  return `a ${typeof method}`;
+}
+
+/** Payloads nested deeper than this are refused before they are parsed (no method takes more than 4 levels). */
+export const MAX_PAYLOAD_DEPTH = 16;
+
+/** Depth of nested arrays / objects, counted without recursion; stops counting past `limit`. */
+export function payloadDepth(value: unknown, limit = MAX_PAYLOAD_DEPTH): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const inner of Object.values(item)) stack.push([inner, depth + 1]);
+  }
+  return deepest;
+}
+
 export function createDispatcher(handlers: Handlers, log?: (line: string, data?: Record<string, unknown>) => void): Dispatch {
-  return async (method, payload, ctx) => {
+  const dispatch: Dispatch = async (method, payload, ctx) => {
     if (typeof method !== 'string' || !Object.hasOwn(METHODS, method)) {
-      log?.('refused an unknown method', { method: String(method).slice(0, 80), caller: ctx.caller });
-      return fail('unknown-method', `unknown method ${JSON.stringify(String(method).slice(0, 80))}`);
+      log?.('refused an unknown method', { method: describeMethod(method), caller: ctx.caller });
+      return fail('unknown-method', `unknown method ${describeMethod(method)}`);
     }
     const name = method as MethodName;
     let size: number;
     try {
+      if (payloadDepth(payload) > MAX_PAYLOAD_DEPTH) return fail('invalid-input', `${name}: the payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
       size = JSON.stringify(payload ?? {}).length;
     } catch {
       return fail('invalid-input', `${name}: the payload is not plain data`);
@@ -45,6 +71,14 @@ export function createDispatcher(handlers: Handlers, log?: (line: string, data?:
       const wire = toWireError(error);
       if (wire.code === 'internal') log?.('handler failed', { method: name, caller: ctx.caller, error: wire.message });
       return { ok: false, error: wire };
+    }
+  };
+  // Total: whatever goes wrong above (a throwing log, an exotic value) is an answer, never a rejection.
+  return async (method, payload, ctx) => {
+    try {
+      return await dispatch(method, payload, ctx);
+    } catch (error) {
+      return fail('internal', `the call failed: ${error instanceof Error ? error.message : 'unknown error'}`);
     }
   };
 }

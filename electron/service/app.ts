@@ -10,10 +10,12 @@ import { formatTrace } from '../../native/inpas/trace.js';
 import { EmulatorHost } from '../../native/emulator/host.js';
 import { DEMO_TIMING, NO_FAULTS, parseEmulatorArgs, resolveQuirks } from '../../native/emulator/options.js';
 import type { PinpadHealth, PublicConfig } from '../contract/types.js';
-import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolvePinpadTarget, verifyPin, type AppConfig } from './config.js';
+import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolvePinpadTarget, type AppConfig } from './config.js';
 import { describeTarget, PinpadConnection, type PinpadTarget } from './connection.js';
+import { prepareFolder, prepareJournalFile, PRIVATE_DIR_MODE } from './data-dir.js';
 import type { HandlerDeps } from './handlers.js';
 import { Journal } from './journal.js';
+import { PinGuard } from './pin-guard.js';
 import { createLogger, createTraceWriter, type ServiceLogger, type TraceWriter } from './logger.js';
 import { UNRESOLVED_STATES } from './model.js';
 import { PaymentService } from './payment-service.js';
@@ -55,15 +57,21 @@ function hasSocat(): boolean {
 }
 
 export async function startServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const config = options.configPath ? loadConfig(options.configPath) : parseConfigText('', '(defaults)');
   const profile = loadPinpadProfile(config, options.configPath ?? '(defaults)');
   const logsDir = resolveLogsDir(config, options.dataDir);
+  prepareFolder(options.dataDir, options.configPath ?? '(defaults)', 'data folder');
+  prepareFolder(logsDir, options.configPath ?? '(defaults)', 'logs.dir');
   const logger = createLogger({ dir: logsDir, maxSizeMB: config.logs.maxSizeMB, retentionDays: config.logs.retentionDays });
   const trace: TraceWriter | undefined = config.logs.trace
     ? createTraceWriter({ dir: logsDir, maxSizeMB: config.logs.maxSizeMB, retentionDays: config.logs.retentionDays })
     : undefined;
+  prepareJournalFile(join(options.dataDir, 'journal.sqlite'));
   const journal = new Journal(join(options.dataDir, 'journal.sqlite'));
+  const pinGuard = new PinGuard(journal.db, config.service.pinHash, {
+    onRefused: (event) => logger.warn({ ...event }, event.whileLocked ? 'service PIN refused: locked after wrong PINs' : 'wrong service PIN'),
+  });
 
   const resolved = resolvePinpadTarget(config);
   let emulator: EmulatorHost | undefined;
@@ -228,7 +236,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     journal,
     health: () => connection.health,
     publicConfig,
-    verifyPin: (pin) => config.service.pinHash !== undefined && verifyPin(pin, config.service.pinHash),
+    checkPin: (pin, caller, purpose) => pinGuard.check(pin, caller, purpose),
     writeSupportBundle: () => writeSupportBundle({ outDir: join(options.dataDir, 'support'), logsDir, journal, config, health: connection.health }),
     quit: options.quit ?? (() => undefined),
     onHealth(listener) {

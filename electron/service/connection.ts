@@ -4,6 +4,7 @@ import { FrameDecoder } from '../../native/inpas/codec.js';
 import type { PinpadDriver } from '../../native/inpas/driver.js';
 import { PinpadError } from '../../native/inpas/errors.js';
 import type { LinkTraceEvent } from '../../native/inpas/link.js';
+import type { Message } from '../../native/inpas/message.js';
 import type { TerminalProfile } from '../../native/inpas/profile.js';
 import { describeTarget, openPinpadStack, openTargetStream, type PinpadStack, type PinpadTarget } from '../../native/inpas/stack.js';
 import { Tag } from '../../native/inpas/tags.js';
@@ -91,6 +92,8 @@ export class PinpadConnection {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #connecting: Promise<void> | undefined;
+  /** The id the pin pad answered with when it differs from the configured one. */
+  #wrongId: string | undefined;
 
   constructor(options: ConnectionOptions) {
     this.options = options;
@@ -122,12 +125,40 @@ export class PinpadConnection {
 
   /** The driver, or a `link` error (nothing sent) while the pin pad is away. */
   driver(): PinpadDriver {
+    if (this.#wrongId !== undefined && this.#driver && this.#stream?.isOpen) throw this.#wrongIdError();
     if (!this.#driver || !this.#stream?.isOpen) {
       throw new PinpadError('link', `the pin pad (${this.#health.target}) is not connected${this.#health.problem ? `: ${this.#health.problem}` : ''}`, {
         delivery: 'none',
       });
     }
     return this.#driver;
+  }
+
+  #wrongIdError(): PinpadError {
+    return new PinpadError('config', this.#health.problem ?? 'wrong terminal id', {
+      delivery: 'none',
+      data: { terminalId: this.#wrongId, configured: this.options.terminalId },
+    });
+  }
+
+  /** A terminal answers a request with a wrong terminal id with an error reply that holds its real id. */
+  #checkTerminalId(message: Message): void {
+    const configured = this.options.terminalId;
+    const answered = message.text(Tag.terminalId);
+    if (configured === '' || answered === undefined || answered === '') return;
+    if (answered === configured) {
+      if (this.#wrongId !== undefined) {
+        this.#wrongId = undefined;
+        this.#setHealth({ state: 'connected', problem: undefined });
+      }
+      return;
+    }
+    if (this.#wrongId === answered) return;
+    this.#wrongId = answered;
+    this.#setHealth({
+      state: 'wrong-terminal-id',
+      problem: `the pin pad's terminal id is ${answered}, the configuration says ${configured}: set pinpad.id = "${answered}" (or fix the pin pad) and restart; payments are refused until then`,
+    });
   }
 
   /** Waits up to `ms` for the connection (used right after start and after a replug). */
@@ -196,6 +227,7 @@ export class PinpadConnection {
       await stream.close();
       return;
     }
+    link.on('message', (message) => this.#checkTerminalId(message));
     this.#driver = stack.driver;
     this.#stream = stream;
     let deviceGone = false;
@@ -225,6 +257,8 @@ export class PinpadConnection {
       if (this.#stopped) return;
       this.#scheduleRetry(info.disconnected || deviceGone ? 'the pin pad was disconnected' : 'the connection was closed');
     });
+    // A pin pad plugged in again may be another one: its id is checked again on its next answer.
+    this.#wrongId = undefined;
     this.#setHealth({ state: 'connected', problem: undefined });
   }
 

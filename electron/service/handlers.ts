@@ -4,14 +4,18 @@ import type { EventName, Handlers } from '../contract/methods.js';
 import type { PinpadHealth, PublicConfig } from '../contract/types.js';
 import type { Journal } from './journal.js';
 import type { PaymentService } from './payment-service.js';
+import { authorize, noteOwnReceipt } from './permissions.js';
 
 export interface HandlerDeps {
   readonly service: PaymentService;
   readonly journal: Journal;
   health(): PinpadHealth;
   publicConfig(): PublicConfig;
-  /** True when the PIN matches the configured service PIN. */
-  verifyPin(pin: string): boolean;
+  /**
+   * True when the PIN matches the configured service PIN; throws `pin-locked` after too many
+   * wrong ones. Checked off the event loop; `caller` and `purpose` go to the audit trail.
+   */
+  checkPin(pin: string, caller: string, purpose: string): Promise<boolean>;
   writeSupportBundle(): Promise<string>;
   /** Ends the app (Electron) or the browser-mode process. */
   quit(): void;
@@ -19,8 +23,12 @@ export interface HandlerDeps {
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { service } = deps;
-  return {
-    'receipt.open': (input) => service.openReceipt({ ...(input.id !== undefined ? { id: input.id } : {}), lines: input.lines, total: input.total }),
+  const handlers: Handlers = {
+    'receipt.open': (input, ctx) => {
+      const receipt = service.openReceipt({ ...(input.id !== undefined ? { id: input.id } : {}), lines: input.lines, total: input.total });
+      noteOwnReceipt(ctx, receipt.id);
+      return receipt;
+    },
     'receipt.get': (input) => service.getReceipt(input.receiptId),
     'receipt.search': (input) => service.searchReceipts(input.text, input.limit),
     'receipt.cancel': (input) => service.cancelReceipt(input.receiptId, { cashForUnrefundable: input.cashForUnrefundable ?? false }),
@@ -31,8 +39,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'unknown.list': () => service.listUnresolved(),
     'unknown.resolve': (input) => service.recover(input.paymentId),
     'unknown.resolveManually': (input) => service.resolveManually(input.paymentId, input.decision, input.note, input.rrn),
-    'service.unlock': (input, ctx) => {
-      ctx.unlocked = deps.verifyPin(input.pin);
+    'service.unlock': async (input, ctx) => {
+      ctx.unlocked = false;
+      ctx.unlocked = await deps.checkPin(input.pin, ctx.caller, 'service.unlock');
       return { unlocked: ctx.unlocked };
     },
     'service.lock': (_input, ctx) => {
@@ -50,14 +59,24 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         limit: input.limit ?? 200,
       }),
     'service.supportBundle': async () => ({ path: await deps.writeSupportBundle() }),
-    'app.quit': (input) => {
-      if (!deps.verifyPin(input.pin)) throw new ServiceError('forbidden', 'wrong service PIN');
+    'app.quit': async (input, ctx) => {
+      if (!(await deps.checkPin(input.pin, ctx.caller, 'app.quit'))) throw new ServiceError('forbidden', 'wrong service PIN');
       setTimeout(() => deps.quit(), 50);
       return { quitting: true };
     },
     'config.get': () => deps.publicConfig(),
     'pinpad.health': () => deps.health(),
   };
+  // Every method passes the permission check of the mode first.
+  const permissionDeps = { journal: deps.journal, mode: () => deps.publicConfig().mode };
+  const guarded = {} as Record<string, (input: never, ctx: Parameters<Handlers['config.get']>[1]) => unknown>;
+  for (const [name, handler] of Object.entries(handlers) as Array<[keyof Handlers, (input: unknown, ctx: Parameters<Handlers['config.get']>[1]) => unknown]>) {
+    guarded[name] = (input, ctx) => {
+      authorize(name, input as Record<string, unknown>, ctx, permissionDeps);
+      return handler(input, ctx);
+    };
+  }
+  return guarded as unknown as Handlers;
 }
 
 /** Forwards the service's events to a binding; returns the unsubscribe. */

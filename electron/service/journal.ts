@@ -62,7 +62,15 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_part ON audit(part_id);
   `,
+  // Wrong service PINs in a row and the lockout they earned (pin-guard.ts): a restart does not reset them.
+  `
+  CREATE TABLE service_pin_guard (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, locked_until TEXT);
+  INSERT INTO service_pin_guard (id, failures, locked_until) VALUES (1, 0, NULL);
+  `,
 ];
+
+/** The schema version a journal has after its migrations (its user_version). */
+export const JOURNAL_SCHEMA_VERSION = MIGRATIONS.length;
 
 export const MAX_ECR_NUMBER = 999_999;
 

@@ -15,6 +15,7 @@
  */
 import {
   closeSync,
+  fchmodSync,
   fstatSync,
   fsyncSync,
   mkdirSync,
@@ -78,7 +79,7 @@ export class RotatingFile {
     this.#retentionMs = options.retentionDays * DAY_MS;
     this.#now = options.now ?? (() => new Date());
     this.#onError = options.onError;
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.#open();
     this.prune();
   }
@@ -98,7 +99,13 @@ export class RotatingFile {
   }
 
   #open(): void {
-    this.#fd = openSync(this.path, 'a', 0o640);
+    this.#fd = openSync(this.path, 'a', 0o600);
+    // A file left by an older version may be readable by others: only the service's user reads logs.
+    try {
+      fchmodSync(this.#fd, 0o600);
+    } catch (error) {
+      this.#fail(error);
+    }
     openFiles.add(this.path);
     this.#size = fstatSync(this.#fd).size;
   }

@@ -155,7 +155,7 @@ export async function writeSupportBundle(options: SupportBundleOptions): Promise
     return { name: entry.name, text };
   });
 
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(outDir, { recursive: true, mode: 0o700 });
   const staging = mkdtempSync(join(outDir, '.support-staging-'));
   const finalPath = join(outDir, `${name}.tar.gz`);
   const partialPath = `${finalPath}.partial`;
@@ -163,10 +163,10 @@ export async function writeSupportBundle(options: SupportBundleOptions): Promise
     for (const entry of clean) {
       const path = join(staging, name, entry.name);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, entry.text, { mode: 0o640 });
+      writeFileSync(path, entry.text, { mode: 0o600 });
     }
     await createTar({ gzip: true, file: partialPath, cwd: staging, portable: true }, [name]);
-    chmodSync(partialPath, 0o640);
+    chmodSync(partialPath, 0o600);
     renameSync(partialPath, finalPath);
   } finally {
     rmSync(staging, { recursive: true, force: true });

@@ -45,15 +45,56 @@ function looksLikePan(digits: string): boolean {
 
 const TRACK2 = /;?\d{12,19}=\d{4}[\d?]*/g;
 const DIGIT_RUN = /\d+/g;
+/** Digit groups joined by single spaces or dashes, as card numbers are written: "2200 7001 2345 6781", "4111-1111-1111-1111". */
+const DIGIT_GROUPS = /\d+(?:[ -]\d+)+/g;
+/** Group sizes of written card numbers (4-4-4-4, 4-6-5, 4-4-4-4-3); shorter groups (dates, hex dumps, phone numbers) are not card numbers. */
+const MIN_GROUP = 3;
+const MAX_GROUP = 6;
 
-/** Removes track-2 data and masks every card-number-like digit run in free text. */
-export function scrubText(text: string): string {
-  return text.replace(TRACK2, '[track2 removed]').replace(DIGIT_RUN, (digits) => (looksLikePan(digits) ? maskPan(digits) : digits));
+/**
+ * Masks every card number written in groups: any run of consecutive groups of 3–6 digits whose
+ * digits together are 13–19 long, carry a card prefix and are Luhn-valid. The separators stay.
+ */
+function scrubGroups(sequence: string): string {
+  const pieces = sequence.split(/([ -])/);
+  const groups = pieces.filter((_, i) => i % 2 === 0);
+  let changed = false;
+  for (let start = 0; start < groups.length; start++) {
+    let digits = '';
+    for (let end = start; end < groups.length; end++) {
+      const group = groups[end]!;
+      if (group.length < MIN_GROUP || group.length > MAX_GROUP || /\D/.test(group)) break;
+      digits += group;
+      if (digits.length > 19) break;
+      if (end === start || !looksLikePan(digits)) continue;
+      const masked = maskPan(digits);
+      let offset = 0;
+      for (let k = start; k <= end; k++) {
+        const length = groups[k]!.length;
+        groups[k] = masked.slice(offset, offset + length);
+        offset += length;
+      }
+      changed = true;
+      start = end;
+      break;
+    }
+  }
+  if (!changed) return sequence;
+  return pieces.map((piece, i) => (i % 2 === 0 ? groups[i / 2]! : piece)).join('');
 }
 
-/** True when text holds a full card number (13–19 digits, card prefix, Luhn-valid) or track 2. */
+/** Removes track-2 data and masks every card-number-like digit run (plain or written in groups) in free text. */
+export function scrubText(text: string): string {
+  return text
+    .replace(TRACK2, '[track2 removed]')
+    .replace(DIGIT_RUN, (digits) => (looksLikePan(digits) ? maskPan(digits) : digits))
+    .replace(DIGIT_GROUPS, scrubGroups);
+}
+
+/** True when text holds a full card number (13–19 digits, card prefix, Luhn-valid; plain or in groups) or track 2. */
 export function containsCardData(text: string): boolean {
   if (/\d{12,19}=\d{4}/.test(text)) return true;
   for (const match of text.matchAll(DIGIT_RUN)) if (looksLikePan(match[0])) return true;
+  for (const match of text.matchAll(DIGIT_GROUPS)) if (scrubGroups(match[0]) !== match[0]) return true;
   return false;
 }

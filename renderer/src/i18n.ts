@@ -28,6 +28,9 @@ const ru = {
   'pinpad.connected': 'подключён',
   'pinpad.reconnecting': 'нет связи, переподключение…',
   'pinpad.stopped': 'остановлен',
+  'pinpad.wrongTerminalId': 'неверный ID терминала',
+  'pinpad.wrongTerminalIdCustomer': 'Оплата картой и по QR недоступна: пин-пад настроен неверно. Обратитесь к сотруднику',
+  'pinpad.wrongTerminalIdStaff': 'Неверный ID терминала: платежи отклоняются, пока настройка не исправлена. {problem}',
   'pinpad.unknownState': 'состояние неизвестно',
   'pinpad.emulator': 'эмулятор',
   'pinpad.terminal': 'терминал {id}',
@@ -257,6 +260,9 @@ const en: Record<TextKey, string> = {
   'pinpad.connected': 'connected',
   'pinpad.reconnecting': 'reconnecting…',
   'pinpad.stopped': 'stopped',
+  'pinpad.wrongTerminalId': 'wrong terminal id',
+  'pinpad.wrongTerminalIdCustomer': 'Card and QR payments are unavailable: the pin pad is set up wrongly. Please ask a member of staff',
+  'pinpad.wrongTerminalIdStaff': 'Wrong terminal id: payments are refused until the setting is fixed. {problem}',
   'pinpad.unknownState': 'state unknown',
   'pinpad.emulator': 'emulator',
   'pinpad.terminal': 'terminal {id}',
@@ -539,6 +545,7 @@ const ERRORS_RU: ErrorTable = {
   'error.not-unresolved': { customer: ASK_STAFF_RU, cashier: 'Результат этой операции уже известен' },
   'error.unknown-method': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не знает такой операции (версии программы не совпадают?)' },
   'error.forbidden': { customer: `Нужен сотрудник. ${ASK_STAFF_RU}`, cashier: 'Нужен PIN сотрудника (или PIN неверный)' },
+  'error.pin-locked': { customer: `Нужен сотрудник. ${ASK_STAFF_RU}`, cashier: 'Слишком много неверных PIN: ввод временно заблокирован' },
   'error.internal': { customer: `Что-то пошло не так. ${ASK_STAFF_RU}`, cashier: 'Внутренняя ошибка сервиса — соберите архив для поддержки' },
   'error.timeout': { customer: `Пин-пад не ответил вовремя. ${ASK_STAFF_RU}`, cashier: 'Пин-пад не ответил за отведённое время' },
   'error.link': { customer: `Нет связи с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Нет связи с пин-падом (кабель, порт, питание)' },
@@ -554,6 +561,8 @@ const ERRORS_RU: ErrorTable = {
   },
   'error.config-invalid': { customer: `Касса не настроена. ${ASK_STAFF_RU}`, cashier: 'Ошибка в файле настроек — исправьте ключ, названный в сообщении, и перезапустите' },
   'error.bridge-refused': { customer: `Сервис оплаты недоступен. ${ASK_STAFF_RU}`, cashier: 'Сервис отказал в подключении (неверный токен в ссылке?)' },
+  'error.bad-message': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не принял сообщение (это не вызов по протоколу моста)' },
+  'error.not-json': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не принял сообщение (это не JSON)' },
 };
 
 const ERRORS_EN: ErrorTable = {
@@ -585,6 +594,7 @@ const ERRORS_EN: ErrorTable = {
   'error.not-unresolved': { customer: ASK_STAFF_EN, cashier: 'The outcome of this operation is already known' },
   'error.unknown-method': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service does not know this operation (program versions differ?)' },
   'error.forbidden': { customer: `Staff needed. ${ASK_STAFF_EN}`, cashier: 'The staff PIN is needed (or it is wrong)' },
+  'error.pin-locked': { customer: `Staff needed. ${ASK_STAFF_EN}`, cashier: 'Too many wrong PINs: PIN entry is locked for a while' },
   'error.internal': { customer: `Something went wrong. ${ASK_STAFF_EN}`, cashier: 'Internal error of the service — make a support bundle' },
   'error.timeout': { customer: `The pin pad did not answer in time. ${ASK_STAFF_EN}`, cashier: 'The pin pad did not answer in time' },
   'error.link': { customer: `No connection to the pin pad. ${ASK_STAFF_EN}`, cashier: 'No link to the pin pad (cable, port, power)' },
@@ -600,6 +610,8 @@ const ERRORS_EN: ErrorTable = {
   },
   'error.config-invalid': { customer: `The checkout is not set up. ${ASK_STAFF_EN}`, cashier: 'The configuration file has an error — fix the key the message names and restart' },
   'error.bridge-refused': { customer: `The payment service is not available. ${ASK_STAFF_EN}`, cashier: 'The service refused the connection (wrong token in the link?)' },
+  'error.bad-message': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service did not take the message (not a call of the bridge protocol)' },
+  'error.not-json': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service did not take the message (not JSON)' },
 };
 
 const ERRORS: Readonly<Record<Locale, ErrorTable>> = { ru: ERRORS_RU, en: ERRORS_EN };

@@ -2,12 +2,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectWithRetry, chooseConnection, pageOptions } from './api.js';
+import { takeToken } from './page-token.js';
 import { App } from './App.js';
 import { StoreProvider } from './context.js';
 import { bindEvents, createAppStore, toUiError, type AppStore } from './store.js';
 import './styles.css';
 
-const options = pageOptions(window.location.hash);
+// The token leaves the address bar (and the history) as soon as it is read.
+const options = { ...pageOptions(window.location.hash), token: takeToken(window) };
 // The bridge reports its connection from the start; the store exists right after.
 const holder: { store?: AppStore } = {};
 let retrying = false;

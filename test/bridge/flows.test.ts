@@ -19,6 +19,13 @@ function tillConfig(extra = ''): string {
   return path;
 }
 
+/** Kiosk mode with a service PIN: the list of unknown outcomes and recovery of every payment are staff tasks there. */
+function kioskConfig(): string {
+  const path = join(tmpdir(), `kiosk-kiosk-${process.pid}-${Math.random().toString(36).slice(2)}.toml`);
+  writeFileSync(path, `mode = "kiosk"\n[service]\npinHash = "${hashPin('2468')}"\n`);
+  return path;
+}
+
 async function open(r: Rig, total: number): Promise<Receipt> {
   return r.client.invoke('receipt.open', { lines: [{ name: 'Товар', quantity: 1, amount: total }], total });
 }
@@ -118,7 +125,7 @@ describe('payments through the WebSocket bridge, with the emulator on a pseudo-t
   });
 
   it('an unknown outcome blocks the receipt, then recovery resolves it without a second charge', async () => {
-    rig = await startRig();
+    rig = await startRig({ configPath: kioskConfig() });
     const faults = rig.web.app.emulator!.terminal.options.faults;
     faults.loseResponse = true;
     faults.always = true;
@@ -132,6 +139,7 @@ describe('payments through the WebSocket bridge, with the emulator on a pseudo-t
       ok: false,
       error: { code: 'receipt-blocked' },
     });
+    expect(await rig.client.invoke('service.unlock', { pin: '2468' })).toEqual({ unlocked: true });
     expect((await rig.client.invoke('unknown.list', {})).map((p) => p.id)).toEqual([card.paymentId]);
 
     faults.loseResponse = false;
@@ -159,7 +167,7 @@ describe('payments through the WebSocket bridge, with the emulator on a pseudo-t
   }, 30_000);
 
   it('unplugging mid-transaction ends unknown (not declined); after the replug recovery settles it', async () => {
-    rig = await startRig();
+    rig = await startRig({ configPath: kioskConfig() });
     const emulator = rig.web.app.emulator!;
     emulator.terminal.options.faults.unplugAfterAck = true;
     emulator.terminal.options.faults.always = true;
@@ -170,6 +178,7 @@ describe('payments through the WebSocket bridge, with the emulator on a pseudo-t
     emulator.terminal.options.faults.unplugAfterAck = false;
     await emulator.replug();
     await rig.waitFor('pinpad', (h) => h.state === 'connected');
+    expect(await rig.client.invoke('service.unlock', { pin: '2468' })).toEqual({ unlocked: true });
     const resolved = await rig.client.invoke('unknown.resolve', {});
     expect(resolved[0]?.state === 'APPROVED' || resolved[0]?.state === 'DECLINED' || resolved[0]?.state === 'REVERSED').toBe(true);
     const ledger = emulator.bank.ledger;

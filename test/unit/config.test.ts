@@ -20,7 +20,7 @@ import {
 import { configFileError } from '../helpers.js';
 
 const FILE = '/etc/kiosk/config.toml';
-const TOKEN = 'x'.repeat(8) + 'k3y-for-tests-only-0123';
+const TOKEN = 'Qm7vR2xK9pLw4TzN8cYb3HsF6dGj1aE';
 
 const configError = configFileError;
 
@@ -281,11 +281,17 @@ describe('configuration errors name the file and the key', () => {
     expect(errorOf('[pinpad]\nport = "/dev/ttyS39"\n[pinpad]\nport = "/dev/ttyS0"\n')).toMatch(/: line 3, column \d+: TOML syntax error: /);
   });
 
-  it('the bridge needs a long enough token when enabled; the token itself is never echoed', () => {
-    expect(errorOf('[bridge]\nenabled = true\n')).toBe(`${FILE}: bridge.token: required when bridge.enabled = true (at least 24 random characters)`);
+  it('the bridge needs a random enough token when enabled; the token itself is never echoed', () => {
+    expect(errorOf('[bridge]\nenabled = true\n')).toBe(
+      `${FILE}: bridge.token: required when bridge.enabled = true (at least 128 random bits, e.g. 32 random base64url characters)`,
+    );
     const short = errorOf('[bridge]\nenabled = true\ntoken = "sesame-short"\n');
-    expect(short).toBe(`${FILE}: bridge.token: must be at least 24 characters, got a string`);
+    expect(short).toMatch(new RegExp(`^${FILE.replace(/[.]/g, '\\.')}: bridge\\.token: is too weak: about \\d+ bits of randomness, at least 128 needed`));
     expect(short).not.toContain('sesame');
+    // Long but patterned: 24 times the same letter, a word repeated.
+    expect(errorOf(`[bridge]\nenabled = true\ntoken = "${'a'.repeat(24)}"\n`)).toMatch(/bridge\.token: is too weak: it repeats one character/);
+    expect(errorOf('[bridge]\nenabled = true\ntoken = "test-token-test-token-0123456789"\n')).toMatch(/bridge\.token: is too weak: it repeats a sequence/);
+    expect(errorOf(`[bridge]\nenabled = true\ntoken = "${'a'.repeat(60)}"\n`)).not.toContain('aaaa');
   });
 
   it('a PIN written instead of its hash is rejected without echoing it', () => {

@@ -1,13 +1,6 @@
 /** The pin pad's connection state, always on screen (and the service link in browser mode). */
 import { useApp, useT } from '../context.js';
-import type { TextKey } from '../i18n.js';
-
-const STATE_TEXT: Readonly<Record<string, TextKey>> = {
-  connecting: 'pinpad.connecting',
-  connected: 'pinpad.connected',
-  reconnecting: 'pinpad.reconnecting',
-  stopped: 'pinpad.stopped',
-};
+import { PINPAD_STATE_TEXT } from '../pinpad-state.js';
 
 export function PinpadStatus() {
   const t = useT();
@@ -15,7 +8,7 @@ export function PinpadStatus() {
   const bridgeUp = useApp((s) => s.bridgeUp);
   const mode = useApp((s) => s.mode);
   const state = !bridgeUp ? 'service-down' : (health?.state ?? 'unknown');
-  const text = health ? t(STATE_TEXT[health.state] ?? 'pinpad.unknownState') : t('pinpad.unknownState');
+  const text = health ? t(PINPAD_STATE_TEXT[health.state] ?? 'pinpad.unknownState') : t('pinpad.unknownState');
   return (
     <div className={`pinpad pinpad--${state}`} data-pinpad-state={state}>
       <span className="pinpad__dot" aria-hidden="true" />

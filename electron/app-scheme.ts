@@ -1,0 +1,48 @@
+/**
+ * The UI's own origin in Electron, app://ui/: files of the built renderer folder only, with the
+ * CSP on every answer. No electron import: main.ts registers it, tests call it directly.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { contentSecurityPolicy, requestPath } from './bridge/server.js';
+
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'ui';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+
+const MIME: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/** The file an app:// URL names inside `root`; undefined for another host, a bad path or a way out of the folder. */
+export function appUrlToFile(url: string, root: string): string | undefined {
+  const prefix = `${APP_ORIGIN}/`;
+  if (!url.startsWith(prefix)) return undefined;
+  const decoded = requestPath(url.slice(APP_ORIGIN.length));
+  if (decoded === undefined) return undefined;
+  const path = decoded.endsWith('/') ? `${decoded}index.html` : decoded;
+  const file = normalize(join(root, path));
+  return file.startsWith(root.endsWith(sep) ? root : root + sep) ? file : undefined;
+}
+
+/** Answers one app:// request: the file with its type and the CSP, or 404; never throws. */
+export async function appSchemeResponse(request: { readonly url: string; readonly method?: string }, root: string): Promise<Response> {
+  const headers = { 'Content-Security-Policy': contentSecurityPolicy(undefined), 'X-Content-Type-Options': 'nosniff' };
+  if (request.method !== undefined && request.method !== 'GET' && request.method !== 'HEAD') return new Response('method not allowed', { status: 405, headers });
+  const file = appUrlToFile(request.url, root);
+  try {
+    if (file && (await stat(file)).isFile()) {
+      return new Response(await readFile(file), { status: 200, headers: { ...headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' } });
+    }
+  } catch {
+    // Missing or unreadable: 404 below.
+  }
+  return new Response('not found', { status: 404, headers });
+}

@@ -1,0 +1,79 @@
+/**
+ * Who may call what, decided in the service (not in the UI). At a till the cashier is trusted.
+ * In kiosk mode a caller without an unlocked service session is the customer screen: it may open
+ * a receipt, pay it and see it (its own receipts, and the one open for payment), and cancel its
+ * own open purchase; refunds, search, the unknown-outcome list and manual decisions need staff.
+ */
+import { ServiceError } from '../contract/errors.js';
+import type { CallContext, MethodName } from '../contract/methods.js';
+import type { Journal } from './journal.js';
+
+/** Methods only staff (an unlocked service session) may call in kiosk mode. */
+export const KIOSK_STAFF_ONLY: ReadonlySet<MethodName> = new Set(['receipt.search', 'refund.plan', 'refund.start', 'unknown.list', 'unknown.resolveManually']);
+
+export interface PermissionDeps {
+  readonly journal: Pick<Journal, 'getReceiptRow' | 'getPart'>;
+  mode(): 'kiosk' | 'till';
+}
+
+function ownReceipts(ctx: CallContext): Set<string> {
+  ctx.ownReceipts ??= new Set();
+  return ctx.ownReceipts;
+}
+
+function forbidden(message: string): ServiceError {
+  return new ServiceError('forbidden', message);
+}
+
+/** Throws `forbidden` when the caller may not make this call; records receipts it may see from now on. */
+export function authorize(method: MethodName, input: Record<string, unknown>, ctx: CallContext, deps: PermissionDeps): void {
+  if (deps.mode() !== 'kiosk' || ctx.unlocked) return;
+  if (KIOSK_STAFF_ONLY.has(method)) throw forbidden(`${method} needs the service PIN in kiosk mode`);
+  const own = ownReceipts(ctx);
+  /** The customer's own receipt, or the one open for payment (it becomes theirs). */
+  const receiptAllowed = (receiptId: string, openOnly: boolean): void => {
+    const row = deps.journal.getReceiptRow(receiptId);
+    // An unknown id: the service answers not-found, which tells nothing.
+    if (!row) return;
+    if (row.state === 'open') {
+      own.add(receiptId);
+      return;
+    }
+    if (!openOnly && own.has(receiptId)) return;
+    throw forbidden(`receipt ${receiptId} is not open and not this screen's: staff only`);
+  };
+  const partAllowed = (paymentId: string): void => {
+    const part = deps.journal.getPart(paymentId);
+    if (part && !own.has(part.receiptId)) throw forbidden(`payment ${paymentId} belongs to another screen's receipt: staff only`);
+  };
+  switch (method) {
+    case 'receipt.open':
+      if (typeof input.id === 'string') receiptAllowed(input.id, false);
+      return;
+    case 'receipt.get':
+    case 'payment.start':
+      receiptAllowed(String(input.receiptId), false);
+      return;
+    case 'receipt.cancel': {
+      // Cancelling a purchase gives the customer's own money back: their own receipt, while it is open.
+      const id = String(input.receiptId);
+      if (deps.journal.getReceiptRow(id) && !own.has(id)) throw forbidden(`receipt ${id} is not this screen's: staff only`);
+      receiptAllowed(id, true);
+      return;
+    }
+    case 'payment.cancel':
+      partAllowed(String(input.paymentId));
+      return;
+    case 'unknown.resolve':
+      if (typeof input.paymentId !== 'string') throw forbidden('unknown.resolve of every payment needs the service PIN in kiosk mode');
+      partAllowed(input.paymentId);
+      return;
+    default:
+      return;
+  }
+}
+
+/** After a call: a receipt the caller opened is its own. */
+export function noteOwnReceipt(ctx: CallContext, receiptId: string): void {
+  ownReceipts(ctx).add(receiptId);
+}
