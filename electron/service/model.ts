@@ -62,12 +62,17 @@ export interface Part {
   readonly settled: boolean;
   readonly slip: { readonly customer?: string; readonly cashier?: string } | undefined;
   readonly qr: QrInfo | undefined;
+  /** The receipt (slip) number the terminal printed (field 108), where it sends one. */
+  readonly slipNumber?: string | undefined;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
 
 export interface Receipt {
+  /** Internal key (UUID); never shown to a customer or cashier. */
   readonly id: string;
+  /** What a cashier reads out: the receipt's number within its day. */
+  readonly shortNumber?: number | undefined;
   readonly lines: readonly ReceiptLine[];
   readonly total: number;
   readonly state: ReceiptState;

@@ -87,6 +87,9 @@ export interface ServiceOperationResult {
   readonly slip: PinpadResult['slip'];
   readonly terminalId: string | undefined;
   readonly model: string | undefined;
+  /** Fields 105 and 104, where the terminal sends them. */
+  readonly bankName?: string | undefined;
+  readonly hostTerminalId?: string | undefined;
 }
 
 function localDay(date: Date): string {
@@ -776,7 +779,15 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
       const result = await run(driver);
       if (name === 'connection test' && result.status === 'approved')
         this.options.pinpad.noteTerminal?.({ terminalId: result.terminalId, model: result.model });
-      return { status: result.status, text: result.text, slip: result.slip, terminalId: result.terminalId, model: result.model };
+      return {
+        status: result.status,
+        text: result.text,
+        slip: result.slip,
+        terminalId: result.terminalId,
+        model: result.model,
+        bankName: result.bankName,
+        hostTerminalId: result.hostTerminalId,
+      };
     } finally {
       this.#releaseTerminal(name);
     }

@@ -104,6 +104,9 @@ export const NO_FAULTS: EmulatorFaults = {
 
 class Aborted extends Error {}
 
+/** Fields 104 (host terminal id) and 105 (bank name), sent in the connection test and approvals. */
+const EMULATED_BANK = { [Tag.hostTerminalId]: 'E0322346', [Tag.bankName]: 'ЭМУЛЯТОР БАНКА' } as const;
+
 /** A card number with a valid Luhn digit, so the till's masking is really tested. */
 function emulatorPan(): string {
   const body = '220070012345678';
@@ -148,6 +151,8 @@ export class EmulatedTerminal {
   #lastSlip: string | undefined;
   readonly #now: () => Date;
   #pendingTimers = new Set<NodeJS.Timeout>();
+  /** Receipt (slip) number, field 108 of an approval. */
+  #slipNumber = 0;
 
   constructor(options: EmulatorOptions) {
     this.options = options;
@@ -310,6 +315,7 @@ export class EmulatedTerminal {
       [Tag.terminalId]: this.options.terminalId,
       [Tag.model]: this.options.model ?? 'PAX S300',
       [Tag.serialNumber]: this.options.serialNumber ?? '53000000001',
+      ...EMULATED_BANK,
     });
   }
 
@@ -594,6 +600,7 @@ export class EmulatedTerminal {
 
   async #approved(request: Message, payment: Payment, title: string, extra: FieldInput = {}): Promise<void> {
     const slip = this.#slip(title, payment.amount, payment.rrn, 'ОДОБРЕНО', payment.cardMasked);
+    this.#slipNumber = (this.#slipNumber % 9999) + 1;
     await this.#final(request, {
       [Tag.status]: TxnStatus.APPROVED,
       [Tag.responseCode]: '00',
@@ -604,6 +611,8 @@ export class EmulatedTerminal {
       [Tag.cardNumber]: payment.method === 'card' ? this.#pan() : undefined,
       [Tag.entryMode]: payment.method === 'card' ? 'C' : 'Q',
       [Tag.slip]: slip,
+      [Tag.slipNumber]: String(this.#slipNumber).padStart(4, '0'),
+      ...EMULATED_BANK,
       ...extra,
     });
   }

@@ -1,3 +1,4 @@
+/** A terminal's final answer (or its absence) as a typed result: status, money fields, slip, bank facts. */
 import { maskPan, scrubText } from './card-data.js';
 import { PinpadError, type ErrorJSON } from './errors.js';
 import type { Message } from './message.js';
@@ -58,6 +59,12 @@ export const RAW_ALLOWED_TAGS: readonly number[] = [
   Tag.serialNumber,
   Tag.commandResult,
   Tag.model,
+  Tag.applicationSetting,
+  Tag.osVersion,
+  Tag.hostTerminalId,
+  Tag.bankName,
+  Tag.connectorStatus,
+  Tag.tillCompletionStatus,
   Tag.slipNumber,
 ];
 
@@ -84,6 +91,12 @@ export interface PinpadResult {
   readonly model: string | undefined;
   readonly serialNumber: string | undefined;
   readonly hostDateTime: string | undefined;
+  /** Field 105, where the terminal sends it. */
+  readonly bankName: string | undefined;
+  /** Field 104: the terminal id at the bank's host, where the terminal sends it. */
+  readonly hostTerminalId: string | undefined;
+  /** Field 108: the receipt (slip) number the terminal printed, where it sends it. */
+  readonly slipNumber: string | undefined;
   /** Why there is no terminal answer (failed / unknown). */
   readonly error: ErrorJSON | undefined;
   /** Allow-listed response fields as text, by tag. */
@@ -128,6 +141,12 @@ export interface ResultContext {
 function isSwitched(profile: TerminalProfile, response: Message): boolean {
   const { field, value } = profile.sbp.switchMarker;
   return response.text(field)?.trim() === value;
+}
+
+/** A text field trimmed and scrubbed of anything card-like; undefined when absent or blank. */
+function optionalText(response: Message, tag: number): string | undefined {
+  const value = response.text(tag)?.trim();
+  return value ? scrubText(value) : undefined;
 }
 
 /** The typed result of a final response. */
@@ -176,6 +195,9 @@ export function resultFromResponse(profile: TerminalProfile, response: Message, 
     model: response.text(Tag.model)?.trim() || undefined,
     serialNumber: response.text(Tag.serialNumber)?.trim() || undefined,
     hostDateTime: response.text(Tag.hostDateTime)?.trim() || undefined,
+    bankName: optionalText(response, Tag.bankName),
+    hostTerminalId: optionalText(response, Tag.hostTerminalId),
+    slipNumber: optionalText(response, Tag.slipNumber),
     error: undefined,
     raw,
   };
@@ -203,6 +225,9 @@ export function resultFromError(error: PinpadError, ctx: ResultContext): PinpadR
     model: undefined,
     serialNumber: undefined,
     hostDateTime: undefined,
+    bankName: undefined,
+    hostTerminalId: undefined,
+    slipNumber: undefined,
     error: error.toJSON(),
     raw: {},
   };

@@ -36,7 +36,7 @@ async function payWith(ui: Ui, method: 'Оплата картой' | 'Оплат
   await dialog.getByRole('button', { name: method, exact: true }).click();
 }
 
-describe('kiosk (customer) screens in Chromium', () => {
+describe('kiosk (customer) screens in Chromium', { timeout: 180_000 }, () => {
   it('card payment: method dialog, card instructions with the key-1 hint, "Оплачено", back to the goods', async () => {
     const ui = await start('kiosk card payment', { emulatorArgs: ['--fast', '--card-delay', '1500'] });
     const { page } = ui;

@@ -1,6 +1,7 @@
 /** "Оплата картой" / "Оплата QR СБП": shown only when QR payments are on (qrSBP). */
 import { useActions, useApp, useT } from '../context.js';
 import { Modal } from './Modal.js';
+import { CardSign, QrSign } from './Pictograms.js';
 
 export function MethodDialog() {
   const t = useT();
@@ -13,15 +14,11 @@ export function MethodDialog() {
       <p className="modal__amount">{t('method.amount', { amount: t.money(remaining) })}</p>
       <div className="method-choices">
         <button type="button" className="button button--method button--card" autoFocus onClick={() => void chooseMethod('card')}>
-          <span className="method-icon" aria-hidden="true">
-            ▭
-          </span>
+          <CardSign className="method-icon" />
           {t('action.card')}
         </button>
         <button type="button" className="button button--method button--sbp" onClick={() => void chooseMethod('sbp')}>
-          <span className="method-icon" aria-hidden="true">
-            ▦
-          </span>
+          <QrSign className="method-icon" />
           {t('action.sbp')}
         </button>
       </div>
