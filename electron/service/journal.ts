@@ -15,6 +15,7 @@ import {
   type ReceiptState,
   type RefundHow,
 } from './model.js';
+import { DAY_TOTALS_INDEX } from './day-totals.js';
 import { assignReceiptNumber, localDay, receiptNumber, RECEIPT_NUMBERS_MIGRATION } from './receipt-numbers.js';
 
 /** Versioned migrations; each runs once, in order, inside a transaction. */
@@ -63,7 +64,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_part ON audit(part_id);
   `,
-  RECEIPT_NUMBERS_MIGRATION,
+  // Short receipt numbers per day, and the index one day's totals read.
+  RECEIPT_NUMBERS_MIGRATION + DAY_TOTALS_INDEX,
 ];
 
 export const MAX_ECR_NUMBER = 999_999;

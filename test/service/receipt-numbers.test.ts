@@ -1,8 +1,9 @@
-/** Short receipt numbers: a per-day sequence journaled with the receipt; the UUID stays the key. */
+/** Short receipt numbers (a per-day sequence journaled with the receipt; the UUID stays the key) and one day's totals. */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Journal, MIGRATIONS, receiptView } from '../../electron/service/journal.js';
+import { dayTotals } from '../../electron/service/day-totals.js';
 import { localDay, receiptByNumber, RECEIPT_NUMBERS_MIGRATION } from '../../electron/service/receipt-numbers.js';
 import { useServiceRigs } from './harness.js';
 
@@ -45,7 +46,7 @@ describe('short receipt numbers', () => {
 
   it('are given to receipts journaled before the migration, in creation order per day', () => {
     const path = join(tempDir(), 'old.db');
-    const index = MIGRATIONS.indexOf(RECEIPT_NUMBERS_MIGRATION);
+    const index = MIGRATIONS.findIndex((m) => m.includes(RECEIPT_NUMBERS_MIGRATION));
     expect(index).toBeGreaterThanOrEqual(0);
     // A journal at the schema just before this migration, with three receipts on two days.
     const db = new Database(path);
@@ -64,6 +65,36 @@ describe('short receipt numbers', () => {
     try {
       expect(['r1', 'r2', 'r3'].map((id) => receiptView(journal, id)!.shortNumber)).toEqual([1, 2, 1]);
       expect(receiptByNumber(journal.db, '2026-03-10', 2)).toBe('r2');
+    } finally {
+      journal.close();
+    }
+  });
+});
+
+describe("one day's totals", () => {
+  it('sum approved money by kind and method for that business day only', () => {
+    const journal = new Journal(':memory:');
+    try {
+      const receiptId = journal.createReceipt({ lines: [], total: 100_000 });
+      const part = (method: 'card' | 'sbp' | 'cash', amount: number, day: string, state: 'APPROVED' | 'DECLINED', kind: 'payment' | 'refund' = 'payment') => {
+        const p = journal.createPart({ receiptId, kind, method, amount, needsEcrNumber: method !== 'cash', businessDay: day });
+        journal.transition(p.id, 'SENT');
+        journal.transition(p.id, state);
+      };
+      part('card', 1000, '2026-03-10', 'APPROVED');
+      part('card', 2500, '2026-03-10', 'APPROVED');
+      part('card', 9999, '2026-03-10', 'DECLINED');
+      part('sbp', 700, '2026-03-10', 'APPROVED');
+      part('card', 300, '2026-03-10', 'APPROVED', 'refund');
+      part('card', 5000, '2026-03-11', 'APPROVED');
+      expect(dayTotals(journal.db, '2026-03-10')).toEqual([
+        { kind: 'payment', method: 'card', count: 2, amount: 3500 },
+        { kind: 'payment', method: 'sbp', count: 1, amount: 700 },
+        { kind: 'refund', method: 'card', count: 1, amount: 300 },
+      ]);
+      expect(dayTotals(journal.db, '2026-03-12')).toEqual([]);
+      const plan = journal.db.prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM parts WHERE business_day = '2026-03-10' AND state = 'APPROVED'").all() as Array<{ detail: string }>;
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX parts_business_day/);
     } finally {
       journal.close();
     }
