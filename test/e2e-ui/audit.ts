@@ -40,7 +40,8 @@ export async function axeViolations(page: Page): Promise<AuditFinding[]> {
 
 /**
  * Every visible control the finger can hit (buttons, links, inputs, selects, summaries): its
- * box, or for a check box or radio inside a label, the label's box. Returns those below the minimum.
+ * box, and for a check box or radio the box around it and its labels (a tap on the label
+ * toggles it). Returns those below the minimum.
  */
 export async function smallTargets(page: Page): Promise<SmallTarget[]> {
   return (await page.evaluate(`(() => {
@@ -52,7 +53,14 @@ export async function smallTargets(page: Page): Promise<SmallTarget[]> {
       if (style.visibility === 'hidden' || style.display === 'none') continue;
       let box = el.getBoundingClientRect();
       if (box.width === 0 && box.height === 0) continue;
-      if ((el.type === 'checkbox' || el.type === 'radio') && el.closest('label')) box = el.closest('label').getBoundingClientRect();
+      if ((el.type === 'checkbox' || el.type === 'radio') && el.labels && el.labels.length > 0) {
+        let left = box.left, top = box.top, right = box.right, bottom = box.bottom;
+        for (const label of el.labels) {
+          const l = label.getBoundingClientRect();
+          left = Math.min(left, l.left); top = Math.min(top, l.top); right = Math.max(right, l.right); bottom = Math.max(bottom, l.bottom);
+        }
+        box = { width: right - left, height: bottom - top };
+      }
       if (box.width + 0.5 < ${MIN_TARGET_PX} || box.height + 0.5 < ${MIN_TARGET_PX}) {
         const name = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('name') || '').trim().slice(0, 40);
         out.push({ what: el.tagName.toLowerCase() + (el.type ? '[' + el.type + ']' : '') + ' "' + name + '"', width: Math.round(box.width), height: Math.round(box.height) });

@@ -80,7 +80,7 @@ describe('kiosk (customer) screens in Chromium', { timeout: 180_000 }, () => {
   });
 
   it('QR payment: the on-screen copy of the QR and its countdown, then "Оплачено"', async () => {
-    const ui = await start('kiosk qr payment', { emulatorArgs: ['--fast', '--qr-pay-delay', '4000'] });
+    const ui = await start('kiosk qr payment', { emulatorArgs: ['--fast', '--qr-pay-delay', '10000'] });
     const { page } = ui;
     await addToCart(ui, 'Круассан');
     await addToCart(ui, 'Вода 0,5 л');

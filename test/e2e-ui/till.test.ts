@@ -49,7 +49,7 @@ async function chooseForRefund(ui: Ui, receipt: { shortNumber: number }, roubles
   const { page } = ui;
   await ui.button('Возврат').click();
   await ui.button('Найти чеки').click();
-  await page.getByRole('button', { name: new RegExp(`^Выбрать: Чек № ${receipt.shortNumber}, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$`) }).click();
+  await page.getByRole('button', { name: new RegExp(`^Чек № ${receipt.shortNumber} · .* · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$`) }).click();
   const item = page.locator('.refund-item');
   await item.getByRole('checkbox').check();
   await item.getByLabel('Сумма возврата, ₽').fill(roubles);
@@ -156,6 +156,12 @@ describe('till (cashier) screens in Chromium', { timeout: 180_000 }, () => {
     await page.getByText('Неверный PIN').waitFor();
     expect(await ui.button('Сверка итогов').count()).toBe(0);
     await ui.unlockService();
+    // The connection test shows the bank's name and host terminal id (fields 105 and 104) where the terminal sends them.
+    await ui.button('Проверка связи').click();
+    await ui.waitStatus('Проверка связи: выполнено');
+    const testResult = page.locator('.op-result[data-op="test"]');
+    await testResult.filter({ hasText: 'банк ЭМУЛЯТОР БАНКА' }).filter({ hasText: 'ID терминала в банке E0322346' }).waitFor();
+    await ui.shot('connection-test');
     await ui.button('Сверка итогов').click();
     await ui.waitStatus('Сверка итогов: выполнено');
     expect(ui.ledger.settlements).toHaveLength(1);

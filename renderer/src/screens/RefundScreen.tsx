@@ -73,7 +73,6 @@ function RefundSearch() {
                 aria-pressed={f.receipt?.id === r.id}
                 disabled={f.running}
                 onClick={() => void refundChoose(r.id)}
-                aria-label={t('refund.choose', { name: receiptName(t, r), date: localStamp(r.createdAt) })}
               >
                 {t('refund.receiptRow', {
                   name: receiptName(t, r),
