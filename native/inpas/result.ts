@@ -1,4 +1,4 @@
-/** A terminal's final answer (or its absence) as a typed result: status, money fields, slip, bank facts. */
+/** What a pin-pad operation ended with: the driver's answer (or error) read into one result, card data masked. */
 import { maskPan, scrubText } from './card-data.js';
 import { PinpadError, type ErrorJSON } from './errors.js';
 import type { Message } from './message.js';
@@ -19,9 +19,6 @@ export const OPERATIONS = [
   'slip-copy',
 ] as const;
 export type OperationName = (typeof OPERATIONS)[number];
-
-/** Operations that move money: an unanswered one is `unknown`, never `declined`. */
-export const MONEY_OPERATIONS: ReadonlySet<OperationName> = new Set(['sale', 'void', 'refund', 'emergency-cancel']);
 
 /**
  * - approved: the terminal says it was done (field 39 = 1)
