@@ -65,12 +65,17 @@ export interface Part {
   readonly settled: boolean;
   readonly slip: { readonly customer?: string; readonly cashier?: string } | undefined;
   readonly qr: QrInfo | undefined;
+  /** The receipt (slip) number the terminal printed (field 108), where it sends one. */
+  readonly slipNumber?: string | undefined;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
 
 export interface Receipt {
+  /** Internal key (UUID); never shown to a customer or cashier. */
   readonly id: string;
+  /** What a cashier reads out: the receipt's number within its day. */
+  readonly shortNumber?: number | undefined;
   readonly lines: readonly ReceiptLine[];
   readonly total: number;
   readonly state: ReceiptState;
@@ -124,6 +129,9 @@ export interface ServiceOperationResult {
   readonly slip: { readonly customer?: string; readonly cashier?: string; readonly cardType?: string } | undefined;
   readonly terminalId: string | undefined;
   readonly model: string | undefined;
+  /** Fields 105 and 104, where the terminal sends them. */
+  readonly bankName?: string | undefined;
+  readonly hostTerminalId?: string | undefined;
 }
 
 /** 'wrong-terminal-id': connected, but the pin pad answered with another terminal id than configured; money is refused. */

@@ -15,9 +15,11 @@ import {
   type ReceiptState,
   type RefundHow,
 } from './model.js';
+import { DAY_TOTALS_INDEX } from './day-totals.js';
+import { assignReceiptNumber, localDay, receiptNumber, RECEIPT_NUMBERS_MIGRATION } from './receipt-numbers.js';
 
 /** Versioned migrations; each runs once, in order, inside a transaction. */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE ecr_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
   INSERT INTO ecr_counter (id, last) VALUES (1, 0);
@@ -67,6 +69,8 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE service_pin_guard (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, locked_until TEXT);
   INSERT INTO service_pin_guard (id, failures, locked_until) VALUES (1, 0, NULL);
   `,
+  // Short receipt numbers per day, and the index one day's totals read.
+  RECEIPT_NUMBERS_MIGRATION + DAY_TOTALS_INDEX,
 ];
 
 /** The schema version a journal has after its migrations (its user_version). */
@@ -212,6 +216,7 @@ export class Journal {
       this.db
         .prepare('INSERT INTO receipts (id, lines, total, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, JSON.stringify(input.lines.map((l) => ({ ...l, name: scrubText(l.name) }))), input.total, 'open', at, at);
+      assignReceiptNumber(this.db, id, localDay(this.#now()));
       this.#audit({ receiptId: id, event: 'receipt-opened', detail: `total ${input.total}` });
     })();
     return id;
@@ -381,6 +386,7 @@ export class Journal {
       settled: row.settled === 1,
       slip: row.slip ? (JSON.parse(row.slip) as Part['slip']) : undefined,
       qr: row.qr ? (JSON.parse(row.qr) as QrInfo) : undefined,
+      slipNumber: row.raw ? (JSON.parse(row.raw) as Record<string, string>)['108']?.trim() || undefined : undefined,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -479,6 +485,7 @@ export function receiptView(journal: Journal, id: string): Receipt | undefined {
   const unresolved = parts.find((p) => p.state === 'UNKNOWN' || p.state === 'SENT' || p.state === 'INTENT');
   return {
     id: row.id,
+    shortNumber: receiptNumber(journal.db, id)?.number,
     lines: row.lines,
     total: row.total,
     state: row.state,

@@ -740,7 +740,15 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
       const result = await run(driver);
       if (name === 'connection test' && result.status === 'approved')
         this.options.pinpad.noteTerminal?.({ terminalId: result.terminalId, model: result.model });
-      return { status: result.status, text: result.text, slip: result.slip, terminalId: result.terminalId, model: result.model };
+      return {
+        status: result.status,
+        text: result.text,
+        slip: result.slip,
+        terminalId: result.terminalId,
+        model: result.model,
+        bankName: result.bankName,
+        hostTerminalId: result.hostTerminalId,
+      };
     } finally {
       this.#releaseTerminal(name);
     }

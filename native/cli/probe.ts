@@ -20,6 +20,9 @@ export interface ProbeReport {
   readonly terminalId: string | null;
   readonly model: string | null;
   readonly serialNumber: string | null;
+  /** Fields 105 and 104 of the connection test's answer, where the terminal sends them. */
+  readonly bankName: string | null;
+  readonly hostTerminalId: string | null;
   readonly text: string | null;
   readonly profile: { readonly path: string; readonly name: string };
   readonly checks: readonly ProbeCheck[];
@@ -97,6 +100,8 @@ export async function runProbe(
     terminalId: realId,
     model: test.model ?? null,
     serialNumber: test.serialNumber ?? null,
+    bankName: test.bankName ?? null,
+    hostTerminalId: test.hostTerminalId ?? null,
     text: test.text ?? null,
     profile: { path: profilePath, name: profile.name },
     checks,
@@ -110,6 +115,8 @@ export function probeSummary(report: ProbeReport): string {
     `  terminal id   ${report.terminalId ?? '-'}`,
     `  model         ${report.model ?? '-'}`,
     `  serial no.    ${report.serialNumber ?? '-'}`,
+    `  bank          ${report.bankName ?? '- (not sent by the terminal)'}`,
+    `  host term. id ${report.hostTerminalId ?? '- (not sent by the terminal)'}`,
     `  profile       ${report.profile.name} (${report.profile.path})`,
     '',
     ...report.checks.map((c) => `  ${mark(c.ok)}${c.name}: ${c.detail}`),

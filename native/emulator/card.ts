@@ -1,4 +1,5 @@
-/** The emulator's test card: a card number with a valid Luhn digit, so the till's masking is really tested. */
+/** The emulator's test card (a card number with a valid Luhn digit, so the till's masking is really tested) and its bank's identity. */
+import { Tag } from '../inpas/tags.js';
 
 function emulatorPan(): string {
   const body = '220070012345678';
@@ -18,3 +19,6 @@ function emulatorPan(): string {
 export const PAN = emulatorPan();
 /** First 6 and last 4 digits, as a well set up terminal reports it. */
 export const PAN_MASKED = `${PAN.slice(0, 6)}******${PAN.slice(-4)}`;
+
+/** Fields 104 (host terminal id) and 105 (bank name), sent in the connection test and approvals. */
+export const EMULATED_BANK = { [Tag.hostTerminalId]: 'E0322346', [Tag.bankName]: 'ЭМУЛЯТОР БАНКА' } as const;

@@ -7,7 +7,7 @@ import { formatMoney } from '../inpas/money.js';
 import type { SbpState, TerminalProfile } from '../inpas/profile.js';
 import { Tag, TxnStatus } from '../inpas/tags.js';
 import type { Bank, Payment, QrPayment } from './bank.js';
-import { PAN_MASKED } from './card.js';
+import { EMULATED_BANK, PAN_MASKED } from './card.js';
 import type { EmulatorOptions } from './terminal.js';
 
 /** What a handler may use of the terminal it runs in. */
@@ -74,6 +74,7 @@ async function test(t: OperationContext, request: Message): Promise<void> {
     [Tag.terminalId]: t.options.terminalId,
     [Tag.model]: t.options.model ?? 'PAX S300',
     [Tag.serialNumber]: t.options.serialNumber ?? '53000000001',
+    ...EMULATED_BANK,
   });
 }
 

@@ -10,7 +10,7 @@ import type { TerminalProfile } from '../inpas/profile.js';
 import { Tag, TxnStatus } from '../inpas/tags.js';
 import type { ByteStream } from '../transport/types.js';
 import type { Bank, Payment } from './bank.js';
-import { PAN, PAN_MASKED } from './card.js';
+import { EMULATED_BANK, PAN, PAN_MASKED } from './card.js';
 import { operationTable, type OperationContext, type OperationControl, type OperationHandler } from './operations.js';
 import type { EmulatorFaults, EmulatorQuirks, EmulatorTiming } from './options.js';
 import type { ScenarioName } from './scenarios.js';
@@ -59,6 +59,8 @@ export class EmulatedTerminal {
   #lastSlip: string | undefined;
   readonly #now: () => Date;
   #pendingTimers = new Set<NodeJS.Timeout>();
+  /** Receipt (slip) number, field 108 of an approval. */
+  #slipNumber = 0;
   readonly #operations: ReadonlyMap<number, OperationHandler>;
   /** The building blocks the operation handlers use. */
   readonly #context: OperationContext;
@@ -221,6 +223,7 @@ export class EmulatedTerminal {
 
   async #approved(request: Message, payment: Payment, title: string, extra: FieldInput = {}): Promise<void> {
     const slip = this.#slip(title, payment.amount, payment.rrn, 'ОДОБРЕНО', payment.cardMasked);
+    this.#slipNumber = (this.#slipNumber % 9999) + 1;
     await this.#final(request, {
       [Tag.status]: TxnStatus.APPROVED,
       [Tag.responseCode]: '00',
@@ -231,6 +234,8 @@ export class EmulatedTerminal {
       [Tag.cardNumber]: payment.method === 'card' ? this.#pan() : undefined,
       [Tag.entryMode]: payment.method === 'card' ? 'C' : 'Q',
       [Tag.slip]: slip,
+      [Tag.slipNumber]: String(this.#slipNumber).padStart(4, '0'),
+      ...EMULATED_BANK,
       ...extra,
     });
   }

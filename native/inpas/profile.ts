@@ -1,3 +1,4 @@
+/** The terminal profile: the wire facts that are not public (SBP forms, status values), validated from JSON. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -8,6 +9,11 @@ const opCode = z.number().int().min(0).max(255);
 /** Extra request fields: tag (as a JSON key) → text value. */
 const extraFields = z.record(z.string().regex(/^(?:\d|[1-9]\d|1\d\d|2[0-4]\d|25[0-5])$/, 'field tags are 0..255'), z.string()).default({});
 
+/**
+ * What the till does with a status answer: pending (no final result yet: ask again), done (the
+ * money moved), rejected (it did not), expired (ended at the pin pad unpaid; may still be paid
+ * late), not-found, reversed (emergency-cancelled). The profile maps field 39 values onto them.
+ */
 export const SBP_STATES = ['pending', 'done', 'rejected', 'expired', 'not-found', 'reversed'] as const;
 export type SbpState = (typeof SBP_STATES)[number];
 
@@ -50,7 +56,7 @@ export const ProfileSchema = z.strictObject({
     }),
     paymentStatus: statusQuery,
     refundStatus: statusQuery,
-    /** Field 39 of a status response → state of the QR payment or refund. */
+    /** Field 39 of a status response → state of the QR payment or refund (codes as the public DualConnector enums). */
     statusValues: z.record(z.string().regex(/^\d{1,3}$/), z.enum(SBP_STATES)),
     /** In a sale's final response: this field with this value means the customer switched to QR (key 1). */
     switchMarker: z.strictObject({ field: tag, value: z.string().min(1) }),

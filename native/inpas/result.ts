@@ -56,6 +56,12 @@ export const RAW_ALLOWED_TAGS: readonly number[] = [
   Tag.serialNumber,
   Tag.commandResult,
   Tag.model,
+  Tag.applicationSetting,
+  Tag.osVersion,
+  Tag.hostTerminalId,
+  Tag.bankName,
+  Tag.connectorStatus,
+  Tag.tillCompletionStatus,
   Tag.slipNumber,
 ];
 
@@ -82,6 +88,12 @@ export interface PinpadResult {
   readonly model: string | undefined;
   readonly serialNumber: string | undefined;
   readonly hostDateTime: string | undefined;
+  /** Field 105, where the terminal sends it. */
+  readonly bankName: string | undefined;
+  /** Field 104: the terminal id at the bank's host, where the terminal sends it. */
+  readonly hostTerminalId: string | undefined;
+  /** Field 108: the receipt (slip) number the terminal printed, where it sends it. */
+  readonly slipNumber: string | undefined;
   /** Why there is no terminal answer (failed / unknown). */
   readonly error: ErrorJSON | undefined;
   /** Allow-listed response fields as text, by tag. */
@@ -126,6 +138,12 @@ export interface ResultContext {
 function isSwitched(profile: TerminalProfile, response: Message): boolean {
   const { field, value } = profile.sbp.switchMarker;
   return response.text(field)?.trim() === value;
+}
+
+/** A text field trimmed and scrubbed of anything card-like; undefined when absent or blank. */
+function optionalText(response: Message, tag: number): string | undefined {
+  const value = response.text(tag)?.trim();
+  return value ? scrubText(value) : undefined;
 }
 
 /** The typed result of a final response. */
@@ -174,6 +192,9 @@ export function resultFromResponse(profile: TerminalProfile, response: Message, 
     model: response.text(Tag.model)?.trim() || undefined,
     serialNumber: response.text(Tag.serialNumber)?.trim() || undefined,
     hostDateTime: response.text(Tag.hostDateTime)?.trim() || undefined,
+    bankName: optionalText(response, Tag.bankName),
+    hostTerminalId: optionalText(response, Tag.hostTerminalId),
+    slipNumber: optionalText(response, Tag.slipNumber),
     error: undefined,
     raw,
   };
@@ -201,6 +222,9 @@ export function resultFromError(error: PinpadError, ctx: ResultContext): PinpadR
     model: undefined,
     serialNumber: undefined,
     hostDateTime: undefined,
+    bankName: undefined,
+    hostTerminalId: undefined,
+    slipNumber: undefined,
     error: error.toJSON(),
     raw: {},
   };

@@ -34,20 +34,33 @@ export const Tag = {
   cashierAnswer: 77,
   model: 89,
   slip: 90,
+  // 102–108: one public SA field list names them; terminals that do not send them lose nothing.
+  applicationSetting: 102,
+  osVersion: 103,
+  hostTerminalId: 104,
+  bankName: 105,
+  connectorStatus: 106,
+  tillCompletionStatus: 107,
   slipNumber: 108,
 } as const;
 
 /** Fields whose values are bytes, not CP1251 text. */
 export const BINARY_TAGS: ReadonlySet<number> = new Set([55, 59, 69, 70, 86, 91, 96]);
 
-/** Field 39 values. Only APPROVED means success. */
+/**
+ * Field 39 values, as the public DualConnector enums (1.3.9.1 and 2.0.0.1) name them.
+ * Only APPROVED means success.
+ */
 export const TxnStatus = {
   NOT_PERFORMED: 0,
   APPROVED: 1,
+  APPROVED_WITH_CONDITIONS: 2,
+  REVERSED: 13,
   DECLINED: 16,
   OFFLINE: 17,
   NO_CONNECTION: 34,
   ABORTED: 53,
+  VOICE_CALL_NEEDED: 101,
 } as const;
 
 /** Control bytes of the link layer. */

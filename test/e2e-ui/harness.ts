@@ -17,10 +17,16 @@ import { hashPin } from '../../electron/service/config.js';
 import type { Ledger } from '../../native/emulator/bank.js';
 import type { EmulatorHost } from '../../native/emulator/host.js';
 import { startWebMode, UI_DIR, type WebMode } from '../../scripts/web.js';
+import { auditScreen } from './audit.js';
 
 export const TOKEN = 'e2e-ui-token-0123456789abcdefghij';
 export const PIN = '2468';
 export const SCREENSHOT_DIR = resolve(fileURLToPath(new URL('../../test-output/screenshots', import.meta.url)));
+
+/** The two kiosk shapes (portrait first: the usual self-checkout) and the smallest till. */
+export const KIOSK_PORTRAIT = { width: 1080, height: 1920 } as const;
+export const KIOSK_LANDSCAPE = { width: 1920, height: 1080 } as const;
+export const TILL_VIEWPORT = { width: 1280, height: 800 } as const;
 
 /** A wait long enough for a loaded CI machine; nothing here measures time. */
 export const WAIT_MS = 15_000;
@@ -57,8 +63,12 @@ export interface Ui {
   statusText(): Promise<string>;
   /** Waits for the pin-pad indicator to say `state`. */
   waitPinpad(state: string): Promise<void>;
-  /** Saves test-output/screenshots/<test>-<n>-<name>.png. */
-  shot(name: string): Promise<string>;
+  /**
+   * A screen state: saves test-output/screenshots/<test>-<n>-<name>[-portrait|-landscape].png
+   * (a kiosk at both of its shapes, a till at its window) and audits every shape (axe: no
+   * serious or critical violation; touch targets ≥ 48 px), throwing what it found.
+   */
+  shot(name: string, options?: { audit?: boolean }): Promise<string[]>;
   /** Enters the staff PIN on the service screen and waits for the panel. */
   unlockService(): Promise<void>;
 }
@@ -124,7 +134,7 @@ export function e2e(): (test: string, options?: UiOptions) => Promise<Ui> {
   afterEach(async (context) => {
     const failed = context.task.result?.state === 'fail';
     for (const r of running.splice(0)) {
-      if (failed) await r.ui.shot('FAILED').catch(() => undefined);
+      if (failed) await r.ui.shot('FAILED', { audit: false }).catch(() => undefined);
       await r.stop();
     }
   });
@@ -156,7 +166,7 @@ export function e2e(): (test: string, options?: UiOptions) => Promise<Ui> {
       });
       const emulator = web.app.emulator;
       if (!emulator) throw new Error('the built-in emulator did not start');
-      context = await browser.newContext({ viewport: options.till ? { width: 1280, height: 900 } : { width: 1080, height: 1000 }, locale: 'ru-RU' });
+      context = await browser.newContext({ viewport: options.till ? TILL_VIEWPORT : KIOSK_PORTRAIT, locale: 'ru-RU' });
       context.setDefaultTimeout(WAIT_MS);
       const page = await context.newPage();
       const pageErrors: string[] = [];
@@ -185,12 +195,31 @@ export function e2e(): (test: string, options?: UiOptions) => Promise<Ui> {
         async waitPinpad(state) {
           await page.locator(`[data-pinpad-state="${state}"]`).waitFor({ state: 'visible' });
         },
-        async shot(name) {
+        async shot(name, shotOptions = {}) {
           mkdirSync(SCREENSHOT_DIR, { recursive: true });
           shots++;
-          const path = join(SCREENSHOT_DIR, `${slug(test)}-${String(shots).padStart(2, '0')}-${slug(name)}.png`);
-          await page.screenshot({ path, fullPage: true });
-          return path;
+          const base = join(SCREENSHOT_DIR, `${slug(test)}-${String(shots).padStart(2, '0')}-${slug(name)}`);
+          const shapes: Array<[string, { width: number; height: number } | undefined]> = options.till
+            ? [['', undefined]]
+            : [
+                ['-portrait', KIOSK_PORTRAIT],
+                ['-landscape', KIOSK_LANDSCAPE],
+              ];
+          const paths: string[] = [];
+          const problems: string[] = [];
+          try {
+            for (const [suffix, viewport] of shapes) {
+              if (viewport) await page.setViewportSize(viewport);
+              const path = `${base}${suffix}.png`;
+              await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+              paths.push(path);
+              if (shotOptions.audit !== false) for (const p of await auditScreen(page)) problems.push(`${name}${suffix}: ${p}`);
+            }
+          } finally {
+            if (!options.till) await page.setViewportSize(KIOSK_PORTRAIT);
+          }
+          if (problems.length > 0) throw new Error(`accessibility audit failed:\n${problems.join('\n')}`);
+          return paths;
         },
         async unlockService() {
           await page.getByLabel('PIN сотрудника', { exact: true }).first().fill(PIN);

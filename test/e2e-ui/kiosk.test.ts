@@ -36,7 +36,7 @@ async function payWith(ui: Ui, method: 'Оплата картой' | 'Оплат
   await dialog.getByRole('button', { name: method, exact: true }).click();
 }
 
-describe('kiosk (customer) screens in Chromium', () => {
+describe('kiosk (customer) screens in Chromium', { timeout: 180_000 }, () => {
   it('card payment: method dialog, card instructions with the key-1 hint, "Оплачено", back to the goods', async () => {
     const ui = await start('kiosk card payment', { emulatorArgs: ['--fast', '--card-delay', '1500'] });
     const { page } = ui;
@@ -80,7 +80,7 @@ describe('kiosk (customer) screens in Chromium', () => {
   });
 
   it('QR payment: the on-screen copy of the QR and its countdown, then "Оплачено"', async () => {
-    const ui = await start('kiosk qr payment', { emulatorArgs: ['--fast', '--qr-pay-delay', '4000'] });
+    const ui = await start('kiosk qr payment', { emulatorArgs: ['--fast', '--qr-pay-delay', '10000'] });
     const { page } = ui;
     await addToCart(ui, 'Круассан');
     await addToCart(ui, 'Вода 0,5 л');

@@ -17,7 +17,7 @@ async function payAgainButtons(ui: Ui): Promise<string[]> {
   return present;
 }
 
-describe('recovery screens in Chromium', () => {
+describe('recovery screens in Chromium', { timeout: 180_000 }, () => {
   it('unknown outcome: "Не оплачивайте повторно", no pay or retry button; recovered from the service screen (PIN) → "Оплачено", one charge', async () => {
     const ui = await start('kiosk unknown outcome and recovery', { pin: true, responseTimeoutSeconds: 2 });
     const { page } = ui;

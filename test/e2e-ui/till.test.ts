@@ -30,29 +30,32 @@ async function payPart(ui: Ui, roubles: string, method: 'Оплата карто
   await ui.button(method).click();
 }
 
-/** A receipt paid in full by card at the sale screen; returns its id. */
-async function paidByCard(ui: Ui, roubles: string): Promise<string> {
+/** A receipt paid in full by card at the sale screen; returns its id and short number. */
+async function paidByCard(ui: Ui, roubles: string): Promise<{ id: string; shortNumber: number }> {
   await openReceipt(ui, roubles);
   await ui.button('Оплата картой').click();
   await ui.waitStatus('Оплачено полностью');
   await ui.page.getByText('Чек оплачен полностью').waitFor();
   const [receipt] = ui.web.app.service.searchReceipts(undefined, 1);
-  if (!receipt || receipt.state !== 'paid') throw new Error('the receipt is not paid');
-  return receipt.id;
+  if (!receipt || receipt.state !== 'paid' || receipt.shortNumber === undefined) throw new Error('the receipt is not paid');
+  // The cashier sees the short number, never the internal id.
+  await ui.page.getByRole('heading', { name: `Чек № ${receipt.shortNumber}` }).waitFor();
+  expect(await ui.page.getByText(receipt.id).count()).toBe(0);
+  return { id: receipt.id, shortNumber: receipt.shortNumber };
 }
 
 /** Refund tab → find → choose the receipt → tick its (only) card payment, amount `roubles`. */
-async function chooseForRefund(ui: Ui, receiptId: string, roubles: string): Promise<void> {
+async function chooseForRefund(ui: Ui, receipt: { shortNumber: number }, roubles: string): Promise<void> {
   const { page } = ui;
   await ui.button('Возврат').click();
   await ui.button('Найти чеки').click();
-  await page.getByRole('button', { name: `Выбрать чек ${receiptId}`, exact: true }).click();
+  await page.getByRole('button', { name: new RegExp(`^Чек № ${receipt.shortNumber} · .* · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$`) }).click();
   const item = page.locator('.refund-item');
   await item.getByRole('checkbox').check();
   await item.getByLabel('Сумма возврата, ₽').fill(roubles);
 }
 
-describe('till (cashier) screens in Chromium', () => {
+describe('till (cashier) screens in Chromium', { timeout: 180_000 }, () => {
   it('split payment: cash + card + SBP, the remainder always visible and updating, the receipt completes only when covered', async () => {
     const ui = await start('till split payment', { till: true, emulatorArgs: ['--fast', '--qr-pay-delay', '1500'] });
     const { page } = ui;
@@ -108,8 +111,8 @@ describe('till (cashier) screens in Chromium', () => {
   it('same-day refund: the screen says "same day, no card" before anything is sent; a partial void', async () => {
     const ui = await start('till same day refund', { till: true });
     const { page } = ui;
-    const receiptId = await paidByCard(ui, '500');
-    await chooseForRefund(ui, receiptId, '200');
+    const receipt = await paidByCard(ui, '500');
+    await chooseForRefund(ui, receipt, '200');
 
     // Nothing may be sent before the rules were shown for exactly these items.
     const send = ui.button('Выполнить возврат');
@@ -144,7 +147,7 @@ describe('till (cashier) screens in Chromium', () => {
   it('later-day refund: settlement on the service screen (PIN), then the screen says "with the card" before sending', async () => {
     const ui = await start('till later day refund', { till: true, emulatorArgs: ['--fast', '--card-delay', '1500'] });
     const { page } = ui;
-    const receiptId = await paidByCard(ui, '500');
+    const receipt = await paidByCard(ui, '500');
 
     // The service screen is behind the PIN: a wrong one is refused.
     await ui.button('Сервис').click();
@@ -153,12 +156,18 @@ describe('till (cashier) screens in Chromium', () => {
     await page.getByText('Неверный PIN').waitFor();
     expect(await ui.button('Сверка итогов').count()).toBe(0);
     await ui.unlockService();
+    // The connection test shows the bank's name and host terminal id (fields 105 and 104) where the terminal sends them.
+    await ui.button('Проверка связи').click();
+    await ui.waitStatus('Проверка связи: выполнено');
+    const testResult = page.locator('.op-result[data-op="test"]');
+    await testResult.filter({ hasText: 'банк ЭМУЛЯТОР БАНКА' }).filter({ hasText: 'ID терминала в банке E0322346' }).waitFor();
+    await ui.shot('connection-test');
     await ui.button('Сверка итогов').click();
     await ui.waitStatus('Сверка итогов: выполнено');
     expect(ui.ledger.settlements).toHaveLength(1);
     await ui.shot('settled');
 
-    await chooseForRefund(ui, receiptId, '500');
+    await chooseForRefund(ui, receipt, '500');
     expect(await ui.button('Выполнить возврат').isDisabled()).toBe(true);
     await ui.button('Проверить правила возврата').click();
     const row = page.locator('[data-how="refund"]');

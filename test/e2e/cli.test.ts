@@ -159,6 +159,8 @@ describe('pinpad CLI against pinpad-emulator over a pseudo-terminal', () => {
     const probe = await pinpad([...common, '--json', 'probe']);
     expect(probe.code).toBe(0);
     expect(probe.json).toMatchObject({ status: 'approved', operation: 'probe', terminalId: '00322346', model: 'PAX S300' });
+    // Fields 105 and 104, which the emulator sends in its connection test answer.
+    expect(probe.json).toMatchObject({ bankName: 'ЭМУЛЯТОР БАНКА', hostTerminalId: 'E0322346' });
     const checks = probe.json.checks as Array<{ name: string; ok: boolean | null }>;
     expect(checks.find((c) => c.name.startsWith('short report'))?.ok).toBe(true);
     expect(checks.find((c) => c.name.startsWith('SBP status query'))?.ok).toBe(true);
@@ -174,6 +176,7 @@ describe('pinpad CLI against pinpad-emulator over a pseudo-terminal', () => {
 
     const human = await pinpad([...common, 'probe']);
     expect(human.stdout).toContain('[ok]  connection test');
+    expect(human.stdout).toMatch(/bank {10}ЭМУЛЯТОР БАНКА\n {2}host term\. id E0322346\n/);
   });
 
   it('traces every frame with card numbers masked', async () => {

@@ -2,6 +2,7 @@
 import { useActions, useApp, useT } from '../context.js';
 import { methodOpen } from '../store.js';
 import { Modal } from './Modal.js';
+import { CardSign, QrSign } from './Pictograms.js';
 
 export function MethodDialog() {
   const t = useT();
@@ -14,15 +15,11 @@ export function MethodDialog() {
       <p className="modal__amount">{t('method.amount', { amount: t.money(remaining) })}</p>
       <div className="method-choices">
         <button type="button" className="button button--method button--card" autoFocus onClick={() => void chooseMethod('card')}>
-          <span className="method-icon" aria-hidden="true">
-            ▭
-          </span>
+          <CardSign className="method-icon" />
           {t('action.card')}
         </button>
         <button type="button" className="button button--method button--sbp" onClick={() => void chooseMethod('sbp')}>
-          <span className="method-icon" aria-hidden="true">
-            ▦
-          </span>
+          <QrSign className="method-icon" />
           {t('action.sbp')}
         </button>
       </div>

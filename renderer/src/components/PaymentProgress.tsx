@@ -5,6 +5,7 @@
  */
 import { useActions, useApp, useT } from '../context.js';
 import { paymentPhase, runningPayment } from '../store.js';
+import { PressOnePicture, ScanQrPicture, TapOrInsertCardPicture } from './Pictograms.js';
 import { QrCountdown, QrImage } from './QrCode.js';
 
 export function PaymentProgress() {
@@ -25,17 +26,23 @@ export function PaymentProgress() {
       <p className="progress__amount">{t('progress.amount', { amount: t.money(p.amount) })}</p>
       {atPinpad ? (
         qrMode ? (
-          <div className="progress__qr">
-            {atPinpad.switched ? <p className="progress__note">{t('progress.switched')}</p> : null}
-            {atPinpad.qr?.payload ? <QrImage payload={atPinpad.qr.payload} /> : null}
-            {atPinpad.qr ? <QrCountdown expiresAt={atPinpad.qr.expiresAt} /> : null}
+          <div className="progress__stage progress__stage--qr">
+            <ScanQrPicture label={t('picture.scanQr')} className="progress__picture" />
+            <div className="progress__qr">
+              {atPinpad.switched ? <p className="progress__note">{t('progress.switched')}</p> : null}
+              {atPinpad.qr?.payload ? <QrImage payload={atPinpad.qr.payload} /> : null}
+              {atPinpad.qr ? <QrCountdown expiresAt={atPinpad.qr.expiresAt} /> : null}
+            </div>
           </div>
         ) : (
-          <div className="progress__card">
-            <div className="card-art" aria-hidden="true">
-              <span className="card-art__card" />
-            </div>
-            {qrSbp && p.requestedMethod === 'card' && p.method === 'card' ? <p className="progress__hint">{t('progress.switchHint')}</p> : null}
+          <div className="progress__stage progress__card">
+            <TapOrInsertCardPicture label={t('picture.tapOrInsert')} className="progress__picture" />
+            {qrSbp && p.requestedMethod === 'card' && p.method === 'card' ? (
+              <p className="progress__hint">
+                <PressOnePicture label={t('picture.pressOne')} className="progress__key1" />
+                <span>{t('progress.switchHint')}</span>
+              </p>
+            ) : null}
           </div>
         )
       ) : null}

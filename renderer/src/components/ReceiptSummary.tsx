@@ -11,15 +11,15 @@ export function ReceiptSummary({ receipt, showLines = false, hideDueWhileCheckin
   const t = useT();
   const checking = receipt.parts.filter((p) => p.kind === 'payment' && (p.state === 'UNKNOWN' || p.state === 'SENT' || p.state === 'INTENT')).reduce((sum, p) => sum + p.amount, 0);
   return (
-    <section className="receipt" aria-label={t('receipt.title', { id: receipt.id })}>
+    <section className="receipt" aria-label={receiptName(t, receipt)}>
       {showLines && receipt.lines.length > 0 ? (
         <ul className="receipt__lines" aria-label={t('receipt.lines')}>
           {receipt.lines.map((line, i) => (
             <li key={i}>
-              <span>
+              <span className="receipt__name" title={line.name}>
                 {line.name}
-                {line.quantity !== 1 ? ` × ${line.quantity}` : ''}
               </span>
+              <span className="receipt__qty num">{line.quantity !== 1 ? `× ${line.quantity}` : ''}</span>
               <span className="num">{t.money(line.amount)}</span>
             </li>
           ))}
@@ -59,6 +59,11 @@ export function ReceiptSummary({ receipt, showLines = false, hideDueWhileCheckin
   );
 }
 
+/** "Чек № 12": the short number of its day, which a cashier can read out; the UUID stays internal. */
+export function receiptName(t: ReturnType<typeof useT>, receipt: Pick<Receipt, 'shortNumber'>): string {
+  return receipt.shortNumber === undefined ? t('receipt.titleUnnumbered') : t('receipt.title', { n: receipt.shortNumber });
+}
+
 export function partLabel(t: ReturnType<typeof useT>, part: Part): string {
   const base = t('receipt.partRow', {
     kind: t(`part.kind.${part.kind}` as TextKey),
@@ -66,7 +71,7 @@ export function partLabel(t: ReturnType<typeof useT>, part: Part): string {
     amount: t.money(part.amount),
     state: t(`part.state.${part.state}` as TextKey),
   });
-  const extra = [part.switchedToSbp ? t('receipt.partSwitched') : undefined, part.cardMasked ? t('receipt.card', { card: part.cardMasked }) : undefined, part.rrn ? `RRN ${part.rrn}` : undefined].filter(Boolean);
+  const extra = [part.switchedToSbp ? t('receipt.partSwitched') : undefined, part.cardMasked ? t('receipt.card', { card: part.cardMasked }) : undefined, part.rrn ? `RRN ${part.rrn}` : undefined, part.slipNumber ? t('receipt.slipNumber', { n: part.slipNumber }) : undefined].filter(Boolean);
   return extra.length ? `${base} · ${extra.join(' · ')}` : base;
 }
 

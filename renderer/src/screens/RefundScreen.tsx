@@ -6,7 +6,7 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { Part, RefundPlanItem } from '../../../electron/contract/types.js';
-import { PartsList, ReceiptSummary } from '../components/ReceiptSummary.js';
+import { PartsList, ReceiptSummary, receiptName } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
 import { refundablePayments, refundStartAllowed, selectedRefundItems, type PlanRow } from '../store.js';
@@ -72,13 +72,12 @@ function RefundSearch() {
                 aria-pressed={f.receipt?.id === r.id}
                 disabled={f.running}
                 onClick={() => void refundChoose(r.id)}
-                aria-label={t('refund.choose', { id: r.id })}
               >
                 {t('refund.receiptRow', {
-                  id: r.id,
+                  name: receiptName(t, r),
                   total: t.money(r.total),
                   state: t(`receipt.state.${r.state}` as TextKey),
-                  date: r.createdAt.slice(0, 16).replace('T', ' '),
+                  date: localStamp(r.createdAt),
                 })}
               </button>
             </li>
@@ -87,6 +86,13 @@ function RefundSearch() {
       ) : null}
     </section>
   );
+}
+
+/** An ISO time as the local "YYYY-MM-DD HH:MM" (the day a short receipt number belongs to). */
+function localStamp(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 function methodName(t: ReturnType<typeof useT>, part: Part): string {
@@ -105,7 +111,7 @@ function RefundReceipt() {
   const id = useId();
   return (
     <section className="refund-receipt" aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>{t('receipt.title', { id: receipt.id })}</h3>
+      <h3 id={`${id}-title`}>{receiptName(t, receipt)}</h3>
       <ReceiptSummary receipt={receipt} showLines />
       <PartsList receipt={receipt} />
       <h4>{t('refund.payments')}</h4>

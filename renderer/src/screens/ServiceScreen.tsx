@@ -171,6 +171,8 @@ function Operations() {
             {last.result.text ? ` — ${last.result.text}` : ''}
             {last.result.terminalId ? ` · ${t('pinpad.terminal', { id: last.result.terminalId })}` : ''}
             {last.result.model ? ` · ${last.result.model}` : ''}
+            {last.result.bankName ? ` · ${t('service.bankName', { name: last.result.bankName })}` : ''}
+            {last.result.hostTerminalId ? ` · ${t('service.hostTerminalId', { id: last.result.hostTerminalId })}` : ''}
           </p>
           {last.result.slip?.cashier || last.result.slip?.customer ? (
             <>
@@ -230,7 +232,7 @@ function UnknownRow({ part }: { part: Part }) {
   return (
     <li className="unknown" data-part-id={part.id}>
       <p>
-        <strong>{t('receipt.title', { id: part.receiptId })}</strong> · {partLabel(t, part)} · {part.id}
+        <strong>{t('service.receiptId', { id: part.receiptId })}</strong> · {partLabel(t, part)} · {part.id}
         {part.ecrNumber !== undefined ? ` · ECR ${part.ecrNumber}` : ''}
       </p>
       <div className="actions">

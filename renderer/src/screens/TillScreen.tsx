@@ -9,7 +9,7 @@ import { Catalogue } from '../components/Catalogue.js';
 import { Modal } from '../components/Modal.js';
 import { PaymentProgress } from '../components/PaymentProgress.js';
 import { PinpadWarning } from '../components/PinpadWarning.js';
-import { PartsList, ReceiptSummary } from '../components/ReceiptSummary.js';
+import { PartsList, ReceiptSummary, receiptName } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
 import { kopecksToInput, parseRoubles } from '../money.js';
@@ -71,7 +71,7 @@ function SaleView() {
     <div className="sale">
       <div className="sale__receipt">
         <h2>
-          {t('receipt.title', { id: receipt.id })} <span className="muted">({t(`receipt.state.${receipt.state}` as TextKey)})</span>
+          {receiptName(t, receipt)} <span className="muted">({t(`receipt.state.${receipt.state}` as TextKey)})</span>
         </h2>
         <ReceiptSummary receipt={receipt} showLines />
         <PartsList receipt={receipt} checking={checking} onCheckStatus={(id) => void checkStatus(id)} />
