@@ -62,6 +62,19 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_part ON audit(part_id);
   `,
+  `
+  CREATE TABLE reconciliations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    business_day TEXT NOT NULL,
+    settled_at TEXT NOT NULL,
+    parts_after INTEGER NOT NULL,
+    parts_up_to INTEGER NOT NULL,
+    matched INTEGER NOT NULL CHECK (matched IN (0, 1)),
+    result TEXT NOT NULL
+  );
+  CREATE INDEX reconciliations_day ON reconciliations(business_day);
+  CREATE INDEX audit_event ON audit(event);
+  `,
 ];
 
 export const MAX_ECR_NUMBER = 999_999;

@@ -9,6 +9,7 @@ import { crashPoint } from './crash-points.js';
 import { ServiceError } from './errors.js';
 import { receiptView, type Journal, type PartOutcome } from './journal.js';
 import { UNRESOLVED_STATES, type Part, type PartMethod, type Receipt, type ReceiptLine, type RefundHow } from './model.js';
+import { beginClosing, type SettlementResult } from './reconciliation.js';
 
 /** What the service needs of the pin-pad connection. */
 export interface PinpadAccess {
@@ -788,12 +789,16 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     );
   }
 
-  async settle(): Promise<ServiceOperationResult> {
-    return this.#serviceOp('settlement', async (d) => {
-      const result = await d.settle(this.journal.nextEcrNumber());
-      if (result.status === 'approved') this.journal.markSettled();
-      return result;
+  /** Settlement, reconciled with the journal's totals for the day it closes (kept in the journal). */
+  async settle(): Promise<SettlementResult> {
+    const closing = beginClosing(this.journal, this.options.profile, this.#now);
+    let answer: PinpadResult | undefined;
+    const result = await this.#serviceOp('settlement', async (d) => {
+      answer = await d.settle(this.journal.nextEcrNumber());
+      if (answer.status === 'approved') this.journal.markSettled();
+      return answer;
     });
+    return { ...result, reconciliation: answer?.status === 'approved' ? closing.finish(answer) : undefined };
   }
 
   report(full: boolean): Promise<ServiceOperationResult> {

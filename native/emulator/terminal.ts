@@ -6,6 +6,7 @@ import { Tag, TxnStatus } from '../inpas/tags.js';
 import type { ByteStream } from '../transport/types.js';
 import type { Bank, Payment, QrPayment } from './bank.js';
 import type { ScenarioName } from './scenarios.js';
+import { settlementFields } from './settlement-slip.js';
 
 export interface EmulatorTiming {
   /** How long the customer takes to present a card, ms. */
@@ -551,12 +552,13 @@ export class EmulatedTerminal {
 
   async #settle(request: Message): Promise<void> {
     await this.#working(this.options.timing.processingDelayMs, 'СВЕРКА ИТОГОВ', () => undefined);
-    const { count, total } = this.bank.settle();
+    const settlement = this.options.profile.settlement;
+    const closed = this.bank.settle(settlement?.switchedCountedAs);
     await this.#final(request, {
       [Tag.status]: TxnStatus.APPROVED,
       [Tag.responseCode]: '00',
       [Tag.resultText]: 'ИТОГИ СОВПАЛИ',
-      [Tag.slip]: `0xDF^^СВЕРКА ИТОГОВ~ТЕРМИНАЛ ${this.options.terminalId}~ОПЕРАЦИЙ: ${count}~ИТОГО: ${rub(total)} RUB~ИТОГИ СОВПАЛИ~0xDD^^`,
+      ...settlementFields(this.options.terminalId, closed, settlement),
     });
   }
 
