@@ -11,6 +11,8 @@ import { EVENT_NAMES, METHOD_NAMES, eventChannel, invokeChannel, type EventNameL
 import type { PinpadHealth } from '../service/connection.js';
 import type { Part, Receipt } from '../service/model.js';
 import type { LatePaymentEvent, PaymentEvent, RefundPlanItem, ServiceOperationResult } from '../service/payment-service.js';
+import type { SettlementResult } from '../service/reconciliation.js';
+import type { ReconciliationExport } from '../service/reconciliation-export.js';
 
 /** 100 million roubles: larger is a typo. */
 const MAX_KOPECKS = 10_000_000_000;
@@ -94,7 +96,17 @@ export const METHODS = {
   'service.unlock': method<{ unlocked: boolean }>()(z.strictObject({ pin: z.string().min(1).max(32) })),
   'service.lock': method<{ unlocked: boolean }>()(none),
   'service.test': method<ServiceOperationResult>()(none, true),
-  'service.settle': method<ServiceOperationResult>()(none, true),
+  'service.settle': method<SettlementResult>()(none, true),
+  /** Writes the reconciliations of a business day (default: the last one closed) as CSV and JSON files. */
+  'service.reconciliationExport': method<ReconciliationExport>()(
+    z.strictObject({
+      day: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
+        .optional(),
+    }),
+    true,
+  ),
   'service.report': method<ServiceOperationResult>()(z.strictObject({ full: z.boolean() }), true),
   'service.slipCopy': method<ServiceOperationResult>()(none, true),
   'service.journal': method<AuditView[]>()(

@@ -3,6 +3,7 @@ import type { PinpadHealth } from '../service/connection.js';
 import { ServiceError } from '../service/errors.js';
 import type { Journal } from '../service/journal.js';
 import type { PaymentService } from '../service/payment-service.js';
+import type { ReconciliationExport } from '../service/reconciliation-export.js';
 import type { EventName, PublicConfig } from './contract.js';
 import type { Handlers } from './dispatch.js';
 
@@ -14,6 +15,8 @@ export interface HandlerDeps {
   /** True when the PIN matches the configured service PIN. */
   verifyPin(pin: string): boolean;
   writeSupportBundle(): Promise<string>;
+  /** Writes a business day's reconciliations as CSV and JSON. */
+  exportReconciliation(day: string | undefined): Promise<ReconciliationExport>;
   /** Ends the app (Electron) or the browser-mode process. */
   quit(): void;
 }
@@ -42,6 +45,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'service.test': () => service.testConnection(),
     'service.settle': () => service.settle(),
+    'service.reconciliationExport': (input) => deps.exportReconciliation(input.day),
     'service.report': (input) => service.report(input.full),
     'service.slipCopy': () => service.slipCopy(),
     'service.journal': (input) =>

@@ -15,6 +15,8 @@ import type { HandlerDeps } from '../ipc/handlers.js';
 import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolvePinpadTarget, verifyPin, type AppConfig } from './config.js';
 import { describeTarget, PinpadConnection, type PinpadHealth, type PinpadTarget } from './connection.js';
 import { Journal } from './journal.js';
+import { startFleetMetrics, type FleetMetrics } from './fleet-metrics.js';
+import { writeReconciliationExport } from './reconciliation-export.js';
 import { createLogger, createTraceWriter, type ServiceLogger, type TraceWriter } from './logger.js';
 import { UNRESOLVED_STATES } from './model.js';
 import { PaymentService } from './payment-service.js';
@@ -42,6 +44,8 @@ export interface ServiceApp extends HandlerDeps {
   readonly logger: ServiceLogger;
   readonly emulator: EmulatorHost | undefined;
   readonly dataDir: string;
+  /** The Prometheus endpoint, when `[metrics] listen` is set. */
+  readonly metrics: FleetMetrics | undefined;
   onHealth(listener: (health: PinpadHealth) => void): () => void;
   stop(): Promise<void>;
 }
@@ -210,6 +214,20 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     );
   }
 
+  // Started after recovery at start, so that its first reading of the journal includes it.
+  const metrics = await startFleetMetrics({
+    config,
+    journal,
+    service,
+    connection,
+    profileName: profile.name,
+    onHealth: (listener) => {
+      healthListeners.add(listener);
+      return () => healthListeners.delete(listener);
+    },
+    log: (line, data) => logger.warn({ ...data }, line),
+  });
+
   const publicConfig = (): PublicConfig => ({
     mode: config.mode,
     locale: config.locale,
@@ -230,12 +248,14 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     logger,
     emulator,
     dataDir: options.dataDir,
+    metrics,
     service,
     journal,
     health: () => connection.health,
     publicConfig,
     verifyPin: (pin) => config.service.pinHash !== undefined && verifyPin(pin, config.service.pinHash),
     writeSupportBundle: () => writeSupportBundle({ outDir: join(options.dataDir, 'support'), logsDir, journal, config, health: connection.health }),
+    exportReconciliation: (day) => writeReconciliationExport({ outDir: join(options.dataDir, 'exports'), journal, ...(day ? { day } : {}) }),
     quit: options.quit ?? (() => undefined),
     onHealth(listener) {
       healthListeners.add(listener);
@@ -246,6 +266,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
       stopped = true;
       clearTimeout(retryTimer);
       service.stop();
+      await metrics?.stop();
       await connection.stop();
       // A recovery asking again ends at once when the connection closes; let it finish before the journal closes.
       await retryRun;

@@ -125,6 +125,21 @@ const sbpShape = {
   reverseLatePayments: z.boolean().default(false),
 };
 
+const metricsShape = {
+  /** host:port of the Prometheus endpoint (GET /metrics); absent = no endpoint. */
+  listen: z
+    .string()
+    .refine((value) => parseHostPort(value) !== undefined, { error: 'must be host:port, e.g. "127.0.0.1:9464" or "[::1]:9464"' })
+    .optional(),
+  /** Bearer token Prometheus presents (`authorization` in its scrape config); absent = none asked. */
+  token: z
+    .string()
+    .min(MIN_BRIDGE_TOKEN_LENGTH, { error: `must be at least ${MIN_BRIDGE_TOKEN_LENGTH} characters` })
+    .max(512, { error: 'must be at most 512 characters' })
+    .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' })
+    .optional(),
+};
+
 const PinpadSectionSchema = z.strictObject(pinpadShape);
 
 const topShape = {
@@ -137,6 +152,7 @@ const topShape = {
   bridge: z.strictObject(bridgeShape).prefault({}),
   logs: z.strictObject(logsShape).prefault({}),
   sbp: z.strictObject(sbpShape).prefault({}),
+  metrics: z.strictObject(metricsShape).prefault({}),
 };
 
 /** Known keys per table, for "did you mean" suggestions. */
@@ -148,10 +164,11 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   bridge: Object.keys(bridgeShape),
   logs: Object.keys(logsShape),
   sbp: Object.keys(sbpShape),
+  metrics: Object.keys(metricsShape),
 };
 
 /** Values never echoed in an error message. */
-const SECRET_KEYS: ReadonlySet<string> = new Set(['service.pinHash', 'bridge.token']);
+const SECRET_KEYS: ReadonlySet<string> = new Set(['service.pinHash', 'bridge.token', 'metrics.token']);
 
 interface KeyIssue {
   readonly path: readonly PropertyKey[];
@@ -225,6 +242,7 @@ export const AppConfigSchema = z
       bridge: { port: file.bridge.port, token: file.bridge.token, enabled: file.bridge.enabled },
       logs: { ...file.logs },
       sbp: { ...file.sbp },
+      metrics: { listen: file.metrics.listen === undefined ? undefined : parseHostPort(file.metrics.listen), token: file.metrics.token },
     };
   });
 
@@ -435,6 +453,7 @@ export function describeConfig(config: AppConfig): {
   bridge: { port: number; enabled: boolean; tokenSet: boolean };
   logs: AppConfig['logs'];
   sbp: AppConfig['sbp'];
+  metrics: { listen: string | undefined; tokenSet: boolean };
 } {
   return {
     mode: config.mode,
@@ -444,6 +463,10 @@ export function describeConfig(config: AppConfig): {
     bridge: { port: config.bridge.port, enabled: config.bridge.enabled, tokenSet: config.bridge.token !== undefined },
     logs: { ...config.logs },
     sbp: { ...config.sbp },
+    metrics: {
+      listen: config.metrics.listen ? `${config.metrics.listen.host.includes(':') ? `[${config.metrics.listen.host}]` : config.metrics.listen.host}:${config.metrics.listen.port}` : undefined,
+      tokenSet: config.metrics.token !== undefined,
+    },
   };
 }
 
@@ -574,5 +597,14 @@ trace = false
 # A QR payment that completes after the customer has gone (the QR was paid late):
 # false = keep it and flag it for staff; true = reverse it automatically.
 reverseLatePayments = false
+
+# --- Prometheus metrics (docs/fleet.md) ---------------------------------------------------
+# Uncomment to serve GET /metrics for the chain's Prometheus. Absent: no endpoint.
+# [metrics]
+# host:port to listen on; keep it on loopback or a management network.
+# listen = "127.0.0.1:9464"
+# Bearer token Prometheus must present (its scrape config's authorization credentials),
+# at least ${MIN_BRIDGE_TOKEN_LENGTH} characters; absent = no token asked.
+# token = ""
 `;
 }
