@@ -93,13 +93,19 @@ export class KioskMetrics {
     }
     for (const how of ['void', 'refund', 'cash'] as const) for (const outcome of new Set(Object.values(REFUND_OUTCOMES))) this.#refunds.inc({ how, outcome }, 0);
 
-    const self = this;
+    // In collect(), `this` is the gauge: what they read of the kiosk comes through these closures.
+    const connected = (): number => (this.#connected() ? 1 : 0);
+    const lastSeenSeconds = (): number => {
+      if (this.#connected()) this.#lastSeen = this.#now().getTime();
+      return this.#lastSeen === undefined ? 0 : Math.floor(this.#lastSeen / 1000);
+    };
+    const lastReconciliation = () => this.#reconciliations.latest();
     new Gauge({
       name: 'kiosk_pinpad_connected',
       help: '1 when the pin pad is connected, else 0.',
       registers: [registry],
       collect() {
-        this.set(self.#connected() ? 1 : 0);
+        this.set(connected());
       },
     });
     new Gauge({
@@ -107,8 +113,7 @@ export class KioskMetrics {
       help: 'When the pin pad was last seen connected, Unix seconds (0: not since the start).',
       registers: [registry],
       collect() {
-        if (self.#connected()) self.#lastSeen = self.#now().getTime();
-        this.set(self.#lastSeen === undefined ? 0 : Math.floor(self.#lastSeen / 1000));
+        this.set(lastSeenSeconds());
       },
     });
     new Gauge({
@@ -126,7 +131,7 @@ export class KioskMetrics {
       registers: [registry],
       collect() {
         this.reset();
-        const last = self.#reconciliations.latest();
+        const last = lastReconciliation();
         if (last) this.set({ business_day: last.businessDay }, last.matched ? 1 : 0);
       },
     });
