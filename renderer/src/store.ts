@@ -18,6 +18,7 @@ import type { AuditView, KioskApi, PublicConfig } from '../../electron/ipc/contr
 import type { PinpadHealth } from '../../electron/service/connection.js';
 import type { Part, PartMethod, PartState, Receipt } from '../../electron/service/model.js';
 import type { LatePaymentEvent, PaymentEvent, PaymentPhase, RefundPlanItem, ServiceOperationResult } from '../../electron/service/payment-service.js';
+import type { ReconciliationExport } from '../../electron/service/reconciliation-export.js';
 import { DEMO_CATALOGUE, FREE_ITEM_PREFIX, type CartLine, type DemoItem } from './demo-catalogue.js';
 import type { Locale, Message, TextKey } from './i18n.js';
 import { kopecksToInput, parseRoubles } from './money.js';
@@ -192,6 +193,8 @@ export interface AppActions {
   serviceResolve(paymentId?: string): Promise<void>;
   serviceResolveManually(input: { paymentId: string; decision: 'approved' | 'declined'; note: string; rrn?: string }): Promise<boolean>;
   serviceBundle(): Promise<void>;
+  /** Writes a business day's reconciliations (default: the last day closed) as CSV and JSON; undefined on error. */
+  serviceExportReconciliation(day?: string): Promise<ReconciliationExport | undefined>;
   quitApp(pin: string): Promise<void>;
 }
 
@@ -1232,6 +1235,15 @@ export function createAppStore(options: StoreOptions): AppStore {
           patchService({ bundlePath: path });
         } catch (error) {
           fail(error);
+        }
+      },
+
+      async serviceExportReconciliation(day) {
+        try {
+          return await api.invoke('service.reconciliationExport', day ? { day } : {});
+        } catch (error) {
+          fail(error);
+          return undefined;
         }
       },
 

@@ -63,7 +63,7 @@ describe('metrics from the journal', () => {
     expect(sample(before, 'kiosk_reconciliation_matched', { business_day: '2026-03-10' })).toBeUndefined();
     expect(before).toContain('process_cpu_user_seconds_total');
 
-    const metrics = metricsOf(rig, { state: 'disconnected' });
+    const metrics = metricsOf(rig, { state: 'reconnecting' });
     const [recovered] = await rig.service.recover(lost.id);
     expect(recovered!.state).toBe('APPROVED');
     await rig.service.refund(r.id, [{ paymentId: card.id, amount: 10_000 }]);
