@@ -77,6 +77,9 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+/** The schema version a journal has once every migration ran (its user_version). */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
 export const MAX_ECR_NUMBER = 999_999;
 
 interface PartRow {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPinpad } from '../../native/cli/pinpad.js';
 import { memoryPair } from '../../native/transport/memory.js';
+import { Journal, SCHEMA_VERSION } from '../../electron/service/journal.js';
 import { ReconciliationStore } from '../../electron/service/reconciliation-store.js';
 import { PROFILE, TERMINAL_ID, useServiceRigs, type ServiceRig } from './harness.js';
 
@@ -149,6 +150,31 @@ describe('close-of-day reconciliation', () => {
     const { reconciliation } = await rig.service.settle();
     const diff = reconciliation!.differences.find((d) => d.kind === 'cardSales')!;
     expect(diff.explainedBy).toEqual([expect.objectContaining({ reason: 'manual', partId: lost.id, amount: 6_000 })]);
+  });
+
+  it('a journal from before reconciliations gets the table at its next start, keeping its parts (the first period covers them)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-upgrade-')), 'journal.sqlite');
+    dirs.push(join(path, '..'));
+    const rig = makeRig({ journalPath: path });
+    const r = rig.service.openReceipt({ lines: [], total: 3_000 });
+    await rig.pay(r.id, 'card', 3_000);
+    await rig.close();
+    // As an older version left it: no reconciliations table, an older user_version.
+    const old = new Journal(path);
+    old.db.exec('DROP TABLE reconciliations; DROP INDEX audit_event;');
+    old.db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    old.close();
+    const reopened = new Journal(path);
+    try {
+      expect(reopened.schemaVersion).toBe(SCHEMA_VERSION);
+      const again = makeRig({ journal: reopened });
+      const { reconciliation } = await again.service.settle();
+      // The parts written before the upgrade belong to the first period closed.
+      expect(reconciliation!.journal.cardSales).toEqual({ count: 1, amount: 3_000 });
+      expect(new ReconciliationStore(reopened.db).latest()?.id).toBe(reconciliation!.id);
+    } finally {
+      reopened.close();
+    }
   });
 
   it('no reconciliation when the settlement is not approved', async () => {
