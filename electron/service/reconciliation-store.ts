@@ -56,9 +56,18 @@ export class ReconciliationStore {
     return (this.#db.prepare('SELECT COALESCE(MAX(rowid), 0) AS n FROM parts').get() as { n: number }).n;
   }
 
-  /** Where the previous reconciliation's period ended (0: none yet). */
+  /**
+   * Where the previous reconciliation's period ended. Before the first one (a journal from a
+   * version without reconciliations), the last part an earlier settlement closed; else 0.
+   */
   closedUpTo(): number {
-    return (this.#db.prepare('SELECT COALESCE(MAX(parts_up_to), 0) AS n FROM reconciliations').get() as { n: number }).n;
+    return (
+      this.#db
+        .prepare(
+          `SELECT COALESCE((SELECT MAX(parts_up_to) FROM reconciliations), (SELECT MAX(rowid) FROM parts WHERE settled = 1), 0) AS n`,
+        )
+        .get() as { n: number }
+    ).n;
   }
 
   /** Parts written after row `after` up to row `upTo`, oldest first. */

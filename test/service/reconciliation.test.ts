@@ -152,12 +152,15 @@ describe('close-of-day reconciliation', () => {
     expect(diff.explainedBy).toEqual([expect.objectContaining({ reason: 'manual', partId: lost.id, amount: 6_000 })]);
   });
 
-  it('a journal from before reconciliations gets the table at its next start, keeping its parts (the first period covers them)', async () => {
+  it('a journal from before reconciliations gets the table at its next start; the first period starts after its last settlement', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'journal-upgrade-')), 'journal.sqlite');
     dirs.push(join(path, '..'));
     const rig = makeRig({ journalPath: path });
     const r = rig.service.openReceipt({ lines: [], total: 3_000 });
     await rig.pay(r.id, 'card', 3_000);
+    // A settlement by the older version (no reconciliation kept), then a sale of the new day.
+    expect(rig.journal.markSettled()).toBe(1);
+    await rig.pay(rig.service.openReceipt({ lines: [], total: 2_000 }).id, 'card', 2_000);
     await rig.close();
     // As an older version left it: no reconciliations table, an older user_version.
     const old = new Journal(path);
@@ -169,8 +172,8 @@ describe('close-of-day reconciliation', () => {
       expect(reopened.schemaVersion).toBe(SCHEMA_VERSION);
       const again = makeRig({ journal: reopened });
       const { reconciliation } = await again.service.settle();
-      // The parts written before the upgrade belong to the first period closed.
-      expect(reconciliation!.journal.cardSales).toEqual({ count: 1, amount: 3_000 });
+      // The first period starts after what the older version's settlement closed.
+      expect(reconciliation!.journal.cardSales).toEqual({ count: 1, amount: 2_000 });
       expect(new ReconciliationStore(reopened.db).latest()?.id).toBe(reconciliation!.id);
     } finally {
       reopened.close();
