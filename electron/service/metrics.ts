@@ -28,6 +28,8 @@ const PAYMENT_OUTCOMES: Readonly<Partial<Record<PartState, string>>> = {
 const REFUND_OUTCOMES: Readonly<Partial<Record<PartState, string>>> = { APPROVED: 'approved', DECLINED: 'declined', UNKNOWN: 'unknown', FAILED: 'failed' };
 const METHODS: readonly PartMethod[] = ['card', 'sbp', 'cash'];
 const RESOLVED_FROM_UNKNOWN: ReadonlySet<PartState> = new Set(['APPROVED', 'DECLINED', 'REVERSED']);
+/** Journal events that are not an answer of the pin pad (cash, a cashier's decision, a request being sent). */
+const NOT_FROM_TERMINAL: ReadonlySet<string> = new Set(['resolved-by-cashier', 'cash-taken', 'cash-refund', 'sending', 'recovered-not-sent', 'fully-refunded']);
 
 interface AuditRow {
   id: number;
@@ -110,7 +112,7 @@ export class KioskMetrics {
     });
     new Gauge({
       name: 'kiosk_pinpad_last_seen_timestamp_seconds',
-      help: 'When the pin pad was last seen connected, Unix seconds (0: not since the start).',
+      help: 'When the pin pad was last seen connected or last answered a payment (from the journal across restarts), Unix seconds; 0 = never.',
       registers: [registry],
       collect() {
         this.set(lastSeenSeconds());
@@ -177,6 +179,11 @@ export class KioskMetrics {
   #count(row: AuditRow): void {
     if (row.event === 'late-payment') this.#late.inc();
     if (!row.part_id || !row.to_state || row.from_state === row.to_state || !row.kind || !row.method) return;
+    // A final answer of the pin pad means it was there then (the journal knows it across restarts).
+    if (row.method !== 'cash' && RESOLVED_FROM_UNKNOWN.has(row.to_state) && !NOT_FROM_TERMINAL.has(row.event)) {
+      const at = Date.parse(row.at);
+      if (Number.isFinite(at)) this.#lastSeen = Math.max(this.#lastSeen ?? 0, at);
+    }
     if (row.to_state === 'UNKNOWN' && !this.#unknownSince.has(row.part_id)) this.#unknownSince.set(row.part_id, Date.parse(row.at));
     if (row.from_state === 'UNKNOWN' && RESOLVED_FROM_UNKNOWN.has(row.to_state)) {
       const since = this.#unknownSince.get(row.part_id);

@@ -77,6 +77,8 @@ describe('metrics from the journal', () => {
     expect(sample(after, 'kiosk_recovery_seconds_count')).toBe(1);
     expect(sample(after, 'kiosk_unresolved_parts')).toBe(0);
     expect(sample(after, 'kiosk_pinpad_connected')).toBe(0);
+    // Away now: last seen when it last answered (the refund and the settlement ran on the rig's clock, 2026-03-10 12:00 local).
+    expect(sample(after, 'kiosk_pinpad_last_seen_timestamp_seconds')).toBe(Math.floor(rig.clock.now().getTime() / 1000));
     expect(sample(after, 'kiosk_reconciliation_matched', { business_day: '2026-03-10' })).toBe(1);
 
     // Another process on the same journal file starts where this one is.
@@ -84,7 +86,8 @@ describe('metrics from the journal', () => {
     try {
       const restarted = await new KioskMetrics({
         journal: reopened,
-        health: () => ({ state: 'connected', emulator: true, target: 'memory', terminalId: undefined, model: undefined, problem: undefined, since: '' }),
+        // Started while the pin pad is not there yet.
+        health: () => ({ state: 'connecting', emulator: true, target: 'memory', terminalId: undefined, model: undefined, problem: undefined, since: '' }),
         unresolvedCount: () => 0,
         info: { version: '9.9.9', mode: 'till', profile: 'default', terminalId: () => '' },
       }).text();
@@ -94,6 +97,7 @@ describe('metrics from the journal', () => {
         ['kiosk_payment_amount_kopecks_total', { method: 'card' }],
         ['kiosk_refunds_total', { how: 'void', outcome: 'approved' }],
         ['kiosk_recovery_seconds_count', {}],
+        ['kiosk_pinpad_last_seen_timestamp_seconds', {}],
         ['kiosk_reconciliation_matched', { business_day: '2026-03-10' }],
       ] as const) {
         expect(sample(restarted, name, labels), name).toBe(sample(after, name, labels));
