@@ -62,18 +62,11 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_part ON audit(part_id);
   `,
+  // Close-of-day reconciliations: the parts (by rowid) each settlement closed, and the result as JSON.
   `
-  CREATE TABLE reconciliations (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    business_day TEXT NOT NULL,
-    settled_at TEXT NOT NULL,
-    parts_after INTEGER NOT NULL,
-    parts_up_to INTEGER NOT NULL,
-    matched INTEGER NOT NULL CHECK (matched IN (0, 1)),
-    result TEXT NOT NULL
-  );
+  CREATE TABLE reconciliations (id INTEGER PRIMARY KEY AUTOINCREMENT, business_day TEXT NOT NULL, settled_at TEXT NOT NULL,
+    parts_after INTEGER NOT NULL, parts_up_to INTEGER NOT NULL, matched INTEGER NOT NULL CHECK (matched IN (0, 1)), result TEXT NOT NULL);
   CREATE INDEX reconciliations_day ON reconciliations(business_day);
-  CREATE INDEX audit_event ON audit(event);
   `,
 ];
 

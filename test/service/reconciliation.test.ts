@@ -164,7 +164,7 @@ describe('close-of-day reconciliation', () => {
     await rig.close();
     // As an older version left it: no reconciliations table, an older user_version.
     const old = new Journal(path);
-    old.db.exec('DROP TABLE reconciliations; DROP INDEX audit_event;');
+    old.db.exec('DROP TABLE reconciliations;');
     old.db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
     old.close();
     const reopened = new Journal(path);
