@@ -1,7 +1,7 @@
 /** Starts the kiosk's Prometheus endpoint from the `[metrics]` configuration (none when `listen` is absent). */
 import pkg from '../../package.json' with { type: 'json' };
 import type { AppConfig } from './config.js';
-import type { PinpadHealth } from './connection.js';
+import type { PinpadHealth } from '../contract/types.js';
 import type { Journal } from './journal.js';
 import { KioskMetrics } from './metrics.js';
 import { startMetricsServer } from './metrics-server.js';

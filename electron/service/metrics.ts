@@ -4,7 +4,7 @@
  * knows, not from zero — and the pin pad, unresolved parts and the last reconciliation as gauges.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PinpadHealth } from './connection.js';
+import type { PinpadHealth } from '../contract/types.js';
 import type { Journal } from './journal.js';
 import type { PartKind, PartMethod, PartState, RefundHow } from './model.js';
 import { ReconciliationStore } from './reconciliation-store.js';

@@ -2,16 +2,9 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOTAL_KINDS } from '../../native/inpas/settlement-totals.js';
+import type { Reconciliation, ReconciliationExport } from '../contract/types.js';
 import type { Journal } from './journal.js';
-import type { Reconciliation } from './reconciliation.js';
 import { ReconciliationStore, type PeriodPart } from './reconciliation-store.js';
-
-export interface ReconciliationExport {
-  readonly day: string;
-  readonly reconciliations: number;
-  readonly csvPath: string;
-  readonly jsonPath: string;
-}
 
 const CSV_COLUMNS = [
   'settled_at',

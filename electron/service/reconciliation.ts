@@ -5,56 +5,13 @@
  */
 import type { TerminalProfile } from '../../native/inpas/profile.js';
 import type { PinpadResult } from '../../native/inpas/result.js';
-import { emptyTotals, terminalTotals, TOTAL_KINDS, type SettlementTotals, type Total, type TotalKind, type TotalsSource } from '../../native/inpas/settlement-totals.js';
+import { emptyTotals, terminalTotals, TOTAL_KINDS } from '../../native/inpas/settlement-totals.js';
+import type { Explanation, Reconciliation, ReconciliationDifference, SettlementTotals, Total, TotalKind } from '../contract/types.js';
 import type { Journal } from './journal.js';
-import type { ServiceOperationResult } from './payment-service.js';
 import { UNRESOLVED_STATES } from './model.js';
 import { ReconciliationStore, type PeriodPart } from './reconciliation-store.js';
 
-export type { SettlementTotals, Total, TotalKind };
-
-/** Why the journal and the terminal may disagree. */
-export type ExplanationReason = 'unknown' | 'manual' | 'late-payment' | 'outside-app';
-
-export interface Explanation {
-  readonly reason: ExplanationReason;
-  /** The journal part it is about (none for an operation made outside the app). */
-  readonly partId?: string;
-  readonly receiptId?: string;
-  readonly count: number;
-  /** Kopecks. */
-  readonly amount: number;
-  readonly text: string;
-}
-
-export interface ReconciliationDifference {
-  readonly kind: TotalKind;
-  readonly terminal: Total;
-  readonly journal: Total;
-  readonly explainedBy: readonly Explanation[];
-}
-
-export interface Reconciliation {
-  /** Row in the journal. */
-  readonly id: number;
-  readonly matched: boolean;
-  /** Local date (YYYY-MM-DD) of the day closed. */
-  readonly businessDay: string;
-  readonly settledAt: string;
-  readonly terminalId: string | undefined;
-  /** Where the terminal's totals were read: its fields, its slip, or nowhere. */
-  readonly source: TotalsSource | null;
-  readonly terminal: SettlementTotals | null;
-  readonly journal: SettlementTotals;
-  readonly differences: readonly ReconciliationDifference[];
-  /** Set when the terminal's answer carried no totals to compare with. */
-  readonly problem: string | undefined;
-}
-
-/** What `service.settle` returns: the terminal's answer and, when it closed the day, the reconciliation. */
-export interface SettlementResult extends ServiceOperationResult {
-  readonly reconciliation: Reconciliation | undefined;
-}
+export type { Explanation, Reconciliation, ReconciliationDifference, SettlementResult } from '../contract/types.js';
 
 type SwitchedAs = 'sbp' | 'card';
 

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PinpadHealth } from '../../electron/service/connection.js';
+import type { PinpadHealth } from '../../electron/contract/types.js';
 import { Journal } from '../../electron/service/journal.js';
 import { KioskMetrics } from '../../electron/service/metrics.js';
 import { startMetricsServer, type MetricsServer } from '../../electron/service/metrics-server.js';

@@ -3,8 +3,7 @@
  * совпали" or each difference with what explains it) and the export of a day as CSV and JSON.
  */
 import { useId, useState, type FormEvent } from 'react';
-import type { ReconciliationExport } from '../../../electron/service/reconciliation-export.js';
-import type { Explanation, Reconciliation, TotalKind } from '../../../electron/service/reconciliation.js';
+import type { Explanation, Reconciliation, ReconciliationExport, TotalKind } from '../../../electron/contract/types.js';
 import { useActions, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
 
