@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { describeConfig, parseConfigText } from '../../electron/service/config.js';
-import { pinpadError } from '../helpers.js';
+import { configFileError } from '../helpers.js';
 
 const FILE = '/etc/kiosk/config.toml';
 const TOKEN = 'metrics-token-0123456789abcdef';
-const errorOf = (text: string): string => pinpadError(() => parseConfigText(text, FILE), 'config').message;
+const errorOf = (text: string): string => configFileError(() => parseConfigText(text, FILE)).message;
 
 describe('[metrics] configuration', () => {
   it('absent: no endpoint', () => {
