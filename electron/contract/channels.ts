@@ -18,6 +18,7 @@ export const METHOD_NAMES = [
   'service.lock',
   'service.test',
   'service.settle',
+  'service.reconciliationExport',
   'service.report',
   'service.slipCopy',
   'service.journal',

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { EventNameList, MethodNameList } from './channels.js';
-import type { AuditView, LatePaymentEvent, Part, PaymentEvent, PinpadHealth, PublicConfig, Receipt, RefundPlanItem, ServiceOperationResult } from './types.js';
+import type { AuditView, LatePaymentEvent, Part, PaymentEvent, PinpadHealth, PublicConfig, Receipt, ReconciliationExport, RefundPlanItem, ServiceOperationResult, SettlementResult } from './types.js';
 
 /** 100 million roubles: larger is a typo. */
 const MAX_KOPECKS = 10_000_000_000;
@@ -65,7 +65,17 @@ export const METHODS = {
   'service.unlock': method<{ unlocked: boolean }>()(z.strictObject({ pin: z.string().min(1).max(32) })),
   'service.lock': method<{ unlocked: boolean }>()(none),
   'service.test': method<ServiceOperationResult>()(none, true),
-  'service.settle': method<ServiceOperationResult>()(none, true),
+  'service.settle': method<SettlementResult>()(none, true),
+  /** Writes the reconciliations of a business day (default: the last one closed) as CSV and JSON files. */
+  'service.reconciliationExport': method<ReconciliationExport>()(
+    z.strictObject({
+      day: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
+        .optional(),
+    }),
+    true,
+  ),
   'service.report': method<ServiceOperationResult>()(z.strictObject({ full: z.boolean() }), true),
   'service.slipCopy': method<ServiceOperationResult>()(none, true),
   'service.journal': method<AuditView[]>()(

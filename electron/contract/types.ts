@@ -172,3 +172,67 @@ export interface PublicConfig {
   readonly bank: { readonly partialSameDayQrRefund: boolean; readonly refundSwitchedPayment: boolean };
   readonly profileName: string;
 }
+
+// --- close of day ----------------------------------------------------------------------------
+
+/** The totals a settlement compares: card sales, SBP sales (switched ones where the terminal counts them), voids, refunds. */
+export type TotalKind = 'cardSales' | 'sbpSales' | 'voids' | 'refunds';
+
+export interface Total {
+  readonly count: number;
+  /** Kopecks. */
+  readonly amount: number;
+}
+
+export type SettlementTotals = Readonly<Record<TotalKind, Total>>;
+
+/** Why the journal and the terminal may disagree. */
+export type ExplanationReason = 'unknown' | 'manual' | 'late-payment' | 'outside-app';
+
+export interface Explanation {
+  readonly reason: ExplanationReason;
+  /** The journal part it is about (none for an operation made outside the app). */
+  readonly partId?: string;
+  readonly receiptId?: string;
+  readonly count: number;
+  /** Kopecks. */
+  readonly amount: number;
+  readonly text: string;
+}
+
+export interface ReconciliationDifference {
+  readonly kind: TotalKind;
+  readonly terminal: Total;
+  readonly journal: Total;
+  readonly explainedBy: readonly Explanation[];
+}
+
+export interface Reconciliation {
+  /** Row in the journal. */
+  readonly id: number;
+  readonly matched: boolean;
+  /** Local date (YYYY-MM-DD) of the day closed. */
+  readonly businessDay: string;
+  readonly settledAt: string;
+  readonly terminalId: string | undefined;
+  /** Where the terminal's totals were read: its fields, its slip, or nowhere. */
+  readonly source: 'fields' | 'slip' | null;
+  readonly terminal: SettlementTotals | null;
+  readonly journal: SettlementTotals;
+  readonly differences: readonly ReconciliationDifference[];
+  /** Set when the terminal's answer carried no totals to compare with. */
+  readonly problem: string | undefined;
+}
+
+/** What `service.settle` returns: the terminal's answer and, when it closed the day, the reconciliation. */
+export interface SettlementResult extends ServiceOperationResult {
+  readonly reconciliation: Reconciliation | undefined;
+}
+
+/** Where `service.reconciliationExport` wrote a day's reconciliations. */
+export interface ReconciliationExport {
+  readonly day: string;
+  readonly reconciliations: number;
+  readonly csvPath: string;
+  readonly jsonPath: string;
+}

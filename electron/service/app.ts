@@ -15,7 +15,9 @@ import { describeTarget, PinpadConnection, type PinpadTarget } from './connectio
 import { prepareFolder, prepareJournalFile, PRIVATE_DIR_MODE } from './data-dir.js';
 import type { HandlerDeps } from './handlers.js';
 import { Journal } from './journal.js';
+import { startFleetMetrics, type FleetMetrics } from './fleet-metrics.js';
 import { PinGuard } from './pin-guard.js';
+import { writeReconciliationExport } from './reconciliation-export.js';
 import { createLogger, createTraceWriter, type ServiceLogger, type TraceWriter } from './logger.js';
 import { UNRESOLVED_STATES } from './model.js';
 import { PaymentService } from './payment-service.js';
@@ -43,6 +45,8 @@ export interface ServiceApp extends HandlerDeps {
   readonly logger: ServiceLogger;
   readonly emulator: EmulatorHost | undefined;
   readonly dataDir: string;
+  /** The Prometheus endpoint, when `[metrics] listen` is set. */
+  readonly metrics: FleetMetrics | undefined;
   onHealth(listener: (health: PinpadHealth) => void): () => void;
   stop(): Promise<void>;
 }
@@ -212,6 +216,20 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     );
   }
 
+  // Started after recovery at start, so that its first reading of the journal includes it.
+  const metrics = await startFleetMetrics({
+    config,
+    journal,
+    service,
+    connection,
+    profileName: profile.name,
+    onHealth: (listener) => {
+      healthListeners.add(listener);
+      return () => healthListeners.delete(listener);
+    },
+    log: (line, data) => logger.warn({ ...data }, line),
+  });
+
   const publicConfig = (): PublicConfig => ({
     mode: config.mode,
     locale: config.locale,
@@ -232,12 +250,14 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     logger,
     emulator,
     dataDir: options.dataDir,
+    metrics,
     service,
     journal,
     health: () => connection.health,
     publicConfig,
     checkPin: (pin, caller, purpose) => pinGuard.check(pin, caller, purpose),
     writeSupportBundle: () => writeSupportBundle({ outDir: join(options.dataDir, 'support'), logsDir, journal, config, health: connection.health }),
+    exportReconciliation: (day) => writeReconciliationExport({ outDir: join(options.dataDir, 'exports'), journal, ...(day ? { day } : {}) }),
     quit: options.quit ?? (() => undefined),
     onHealth(listener) {
       healthListeners.add(listener);
@@ -248,6 +268,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
       stopped = true;
       clearTimeout(retryTimer);
       service.stop();
+      await metrics?.stop();
       await connection.stop();
       // A recovery asking again ends at once when the connection closes; let it finish before the journal closes.
       await retryRun;

@@ -113,6 +113,23 @@ const sbpShape = {
   reverseLatePayments: z.boolean().default(false),
 };
 
+const metricsShape = {
+  /** host:port of the Prometheus endpoint (GET /metrics); absent = no endpoint. */
+  listen: z
+    .string()
+    .refine((value) => parseHostPort(value) !== undefined, { error: 'must be host:port, e.g. "127.0.0.1:9464" or "[::1]:9464"' })
+    .optional(),
+  /** Bearer token Prometheus presents (`authorization` in its scrape config); absent = none asked. */
+  token: z
+    .string()
+    .max(512, { error: 'must be at most 512 characters' })
+    .check((ctx) => {
+      const weak = weakTokenReason(ctx.value);
+      if (weak) ctx.issues.push({ code: 'custom', message: weak, input: ctx.value });
+    })
+    .optional(),
+};
+
 export const PinpadSectionSchema = z.strictObject(pinpadShape);
 
 const topShape = {
@@ -125,6 +142,7 @@ const topShape = {
   bridge: z.strictObject(bridgeShape).prefault({}),
   logs: z.strictObject(logsShape).prefault({}),
   sbp: z.strictObject(sbpShape).prefault({}),
+  metrics: z.strictObject(metricsShape).prefault({}),
 };
 
 /** Known keys per table, for "did you mean" suggestions. */
@@ -136,10 +154,11 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   bridge: Object.keys(bridgeShape),
   logs: Object.keys(logsShape),
   sbp: Object.keys(sbpShape),
+  metrics: Object.keys(metricsShape),
 };
 
 /** Values never echoed in an error message. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(['service.pinHash', 'bridge.token']);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['service.pinHash', 'bridge.token', 'metrics.token']);
 
 export interface KeyIssue {
   readonly path: readonly PropertyKey[];
@@ -213,6 +232,7 @@ export const AppConfigSchema = z
       bridge: { port: file.bridge.port, token: file.bridge.token, enabled: file.bridge.enabled },
       logs: { ...file.logs },
       sbp: { ...file.sbp },
+      metrics: { listen: file.metrics.listen === undefined ? undefined : parseHostPort(file.metrics.listen), token: file.metrics.token },
     };
   });
 

@@ -74,5 +74,14 @@ trace = false
 # A QR payment that completes after the customer has gone (the QR was paid late):
 # false = keep it and flag it for staff; true = reverse it automatically.
 reverseLatePayments = false
+
+# --- Prometheus metrics (docs/fleet.md) ---------------------------------------------------
+# Uncomment to serve GET /metrics for the chain's Prometheus. Absent: no endpoint.
+# [metrics]
+# host:port to listen on; keep it on loopback or a management network.
+# listen = "127.0.0.1:9464"
+# Bearer token Prometheus must present (its scrape config's authorization credentials),
+# at least 128 random bits (e.g. openssl rand -base64 32); absent = no token asked.
+# token = ""
 `;
 }

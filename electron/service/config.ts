@@ -109,6 +109,7 @@ export function describeConfig(config: AppConfig): {
   bridge: { port: number; enabled: boolean; tokenSet: boolean };
   logs: AppConfig['logs'];
   sbp: AppConfig['sbp'];
+  metrics: { listen: string | undefined; tokenSet: boolean };
 } {
   return {
     mode: config.mode,
@@ -118,5 +119,9 @@ export function describeConfig(config: AppConfig): {
     bridge: { port: config.bridge.port, enabled: config.bridge.enabled, tokenSet: config.bridge.token !== undefined },
     logs: { ...config.logs },
     sbp: { ...config.sbp },
+    metrics: {
+      listen: config.metrics.listen ? `${config.metrics.listen.host.includes(':') ? `[${config.metrics.listen.host}]` : config.metrics.listen.host}:${config.metrics.listen.port}` : undefined,
+      tokenSet: config.metrics.token !== undefined,
+    },
   };
 }

@@ -1,7 +1,7 @@
 /** The contract's methods, implemented by the service. No electron import: both bindings use this. */
 import { ServiceError } from '../contract/errors.js';
 import type { EventName, Handlers } from '../contract/methods.js';
-import type { PinpadHealth, PublicConfig } from '../contract/types.js';
+import type { PinpadHealth, PublicConfig, ReconciliationExport } from '../contract/types.js';
 import type { Journal } from './journal.js';
 import type { PaymentService } from './payment-service.js';
 import { authorize, noteOwnReceipt } from './permissions.js';
@@ -17,6 +17,8 @@ export interface HandlerDeps {
    */
   checkPin(pin: string, caller: string, purpose: string): Promise<boolean>;
   writeSupportBundle(): Promise<string>;
+  /** Writes a business day's reconciliations as CSV and JSON. */
+  exportReconciliation(day: string | undefined): Promise<ReconciliationExport>;
   /** Ends the app (Electron) or the browser-mode process. */
   quit(): void;
 }
@@ -50,6 +52,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'service.test': () => service.testConnection(),
     'service.settle': () => service.settle(),
+    'service.reconciliationExport': (input) => deps.exportReconciliation(input.day),
     'service.report': (input) => service.report(input.full),
     'service.slipCopy': () => service.slipCopy(),
     'service.journal': (input) =>

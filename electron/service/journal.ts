@@ -71,6 +71,12 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Short receipt numbers per day, and the index one day's totals read.
   RECEIPT_NUMBERS_MIGRATION + DAY_TOTALS_INDEX,
+  // Close-of-day reconciliations: the parts (by rowid) each settlement closed, and the result as JSON.
+  `
+  CREATE TABLE reconciliations (id INTEGER PRIMARY KEY AUTOINCREMENT, business_day TEXT NOT NULL, settled_at TEXT NOT NULL,
+    parts_after INTEGER NOT NULL, parts_up_to INTEGER NOT NULL, matched INTEGER NOT NULL CHECK (matched IN (0, 1)), result TEXT NOT NULL);
+  CREATE INDEX reconciliations_day ON reconciliations(business_day);
+  `,
 ];
 
 /** The schema version a journal has after its migrations (its user_version). */

@@ -5,11 +5,12 @@ import { PinpadError } from '../../native/inpas/errors.js';
 import { Message } from '../../native/inpas/message.js';
 import type { TerminalProfile } from '../../native/inpas/profile.js';
 import { resultFromError, type PinpadResult, type ResultContext } from '../../native/inpas/result.js';
-import type { LatePaymentEvent, PaymentEvent, PinpadHealth, RefundPlanItem, ServiceOperationResult } from '../contract/types.js';
+import type { LatePaymentEvent, PaymentEvent, PinpadHealth, RefundPlanItem, ServiceOperationResult, SettlementResult } from '../contract/types.js';
 import { crashPoint } from './crash-points.js';
 import { ServiceError } from './errors.js';
 import { receiptView, type Journal, type PartOutcome } from './journal.js';
 import { UNRESOLVED_STATES, type Part, type PartMethod, type Receipt, type ReceiptLine } from './model.js';
+import { beginClosing } from './reconciliation.js';
 
 /** What the service needs of the pin-pad connection. */
 export interface PinpadAccess {
@@ -760,12 +761,16 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     );
   }
 
-  async settle(): Promise<ServiceOperationResult> {
-    return this.#serviceOp('settlement', async (d) => {
-      const result = await d.settle(this.journal.nextEcrNumber());
-      if (result.status === 'approved') this.journal.markSettled();
-      return result;
+  /** Settlement, reconciled with the journal's totals for the day it closes (kept in the journal). */
+  async settle(): Promise<SettlementResult> {
+    const closing = beginClosing(this.journal, this.options.profile, this.#now);
+    let answer: PinpadResult | undefined;
+    const result = await this.#serviceOp('settlement', async (d) => {
+      answer = await d.settle(this.journal.nextEcrNumber());
+      if (answer.status === 'approved') this.journal.markSettled();
+      return answer;
     });
+    return { ...result, reconciliation: answer?.status === 'approved' ? closing.finish(answer) : undefined };
   }
 
   report(full: boolean): Promise<ServiceOperationResult> {

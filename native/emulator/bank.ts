@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { emptyTotals, type SettlementTotals } from '../inpas/settlement-totals.js';
 
 /** What the emulated bank did with money: the proof of no double charge. */
 export interface LedgerCharge {
@@ -18,6 +19,8 @@ export interface LedgerRefund {
   readonly ecrNumber: number;
   readonly amount: number;
   readonly kind: 'void' | 'refund' | 'emergency-cancel';
+  /** Operating day on which the money went back. */
+  readonly day: number;
   readonly at: string;
 }
 
@@ -25,7 +28,13 @@ export interface Ledger {
   readonly terminalId: string;
   readonly charges: LedgerCharge[];
   readonly refunds: LedgerRefund[];
-  readonly settlements: Array<{ readonly day: number; readonly at: string; readonly count: number; readonly total: number }>;
+  readonly settlements: Array<{
+    readonly day: number;
+    readonly at: string;
+    readonly count: number;
+    readonly total: number;
+    readonly totals?: SettlementTotals;
+  }>;
 }
 
 export type QrState = 'pending' | 'done' | 'expired' | 'cancelled';
@@ -126,7 +135,7 @@ export class Bank {
     payment.refunded += amount;
     const record: RefundRecord = { rrn: this.nextRrn(), ofRrn: payment.rrn, ecrNumber, amount };
     this.refunds.push(record);
-    this.#ledger.refunds.push({ ...record, kind, at: this.#now().toISOString() });
+    this.#ledger.refunds.push({ ...record, kind, day: this.day, at: this.#now().toISOString() });
     this.#save();
     return record;
   }
@@ -139,13 +148,36 @@ export class Bank {
     return this.payments.findLast((p) => p.ecrNumber === ecrNumber);
   }
 
-  settle(): { count: number; total: number } {
+  /**
+   * The day's totals from the ledger, as the terminal reports them at settlement: sales by
+   * method (a switched sale where `switchedAs` says), voids and refunds made that day. A sale
+   * given back by an emergency cancel was reversed: it counts nowhere, and neither does the cancel.
+   */
+  totals(day: number = this.day, switchedAs: 'sbp' | 'card' = 'sbp'): SettlementTotals {
+    const out = emptyTotals();
+    const reversed = new Set(this.#ledger.refunds.filter((r) => r.kind === 'emergency-cancel').map((r) => r.ofRrn));
+    const add = (kind: keyof SettlementTotals, amount: number): void => {
+      out[kind] = { count: out[kind].count + 1, amount: out[kind].amount + amount };
+    };
+    for (const charge of this.#ledger.charges) {
+      if (charge.day !== day || reversed.has(charge.rrn)) continue;
+      add(charge.method === 'card' || (charge.switched && switchedAs === 'card') ? 'cardSales' : 'sbpSales', charge.amount);
+    }
+    for (const refund of this.#ledger.refunds) {
+      if (refund.day !== day || refund.kind === 'emergency-cancel') continue;
+      add(refund.kind === 'void' ? 'voids' : 'refunds', refund.amount);
+    }
+    return out;
+  }
+
+  settle(switchedAs: 'sbp' | 'card' = 'sbp'): { count: number; total: number; totals: SettlementTotals } {
     const today = this.payments.filter((p) => p.day === this.day);
     const total = today.reduce((sum, p) => sum + p.amount - p.refunded, 0);
-    this.#ledger.settlements.push({ day: this.day, at: this.#now().toISOString(), count: today.length, total });
+    const totals = this.totals(this.day, switchedAs);
+    this.#ledger.settlements.push({ day: this.day, at: this.#now().toISOString(), count: today.length, total, totals });
     this.day++;
     this.#save();
-    return { count: today.length, total };
+    return { count: today.length, total, totals };
   }
 
   #save(): void {

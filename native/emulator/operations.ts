@@ -8,6 +8,7 @@ import type { SbpState, TerminalProfile } from '../inpas/profile.js';
 import { Tag, TxnStatus } from '../inpas/tags.js';
 import type { Bank, Payment, QrPayment } from './bank.js';
 import { EMULATED_BANK, PAN_MASKED } from './card.js';
+import { settlementFields } from './settlement-slip.js';
 import type { EmulatorOptions } from './terminal.js';
 
 /** What a handler may use of the terminal it runs in. */
@@ -316,12 +317,13 @@ async function emergencyCancel(t: OperationContext, request: Message): Promise<v
 
 async function settle(t: OperationContext, request: Message): Promise<void> {
   await t.working(t.options.timing.processingDelayMs, 'СВЕРКА ИТОГОВ', () => undefined);
-  const { count, total } = t.bank.settle();
+  const settlement = t.options.profile.settlement;
+  const closed = t.bank.settle(settlement?.switchedCountedAs);
   await t.final(request, {
     [Tag.status]: TxnStatus.APPROVED,
     [Tag.responseCode]: '00',
     [Tag.resultText]: 'ИТОГИ СОВПАЛИ',
-    [Tag.slip]: `0xDF^^СВЕРКА ИТОГОВ~ТЕРМИНАЛ ${t.options.terminalId}~ОПЕРАЦИЙ: ${count}~ИТОГО: ${slipAmount(total)} RUB~ИТОГИ СОВПАЛИ~0xDD^^`,
+    ...settlementFields(t.options.terminalId, closed, settlement),
   });
 }
 

@@ -67,6 +67,22 @@ export const ProfileSchema = z.strictObject({
     /** QR lifetime when the terminal does not say. */
     qrLifetimeSeconds: z.number().int().min(10).max(3600),
   }),
+  /** How the terminal reports its totals when it closes the day (settlement); optional. */
+  settlement: z
+    .strictObject({
+      /** Field of the settlement answer with the totals, `card=N/kop;sbp=N/kop;void=N/kop;refund=N/kop`; absent = the slip only. */
+      totalsField: tag.optional(),
+      /** Where the terminal counts a card sale the customer switched to QR with key 1. */
+      switchedCountedAs: z.enum(['sbp', 'card']),
+      /** Labels of the per-kind lines `<label>: <count> / <roubles> RUB` in the settlement slip. */
+      slipLabels: z.strictObject({
+        cardSales: z.string().min(1).max(60),
+        sbpSales: z.string().min(1).max(60),
+        voids: z.string().min(1).max(60),
+        refunds: z.string().min(1).max(60),
+      }),
+    })
+    .optional(),
   /** What this bank's setup supports. */
   bank: z.strictObject({
     /** Same-day partial refund of a QR payment. */

@@ -169,6 +169,12 @@ export function resultFromResponse(profile: TerminalProfile, response: Message, 
     const value = response.text(tag);
     if (value !== undefined) raw[String(tag)] = scrubText(value);
   }
+  // The settlement totals field the profile names (counts and sums: no card data).
+  const totalsField = profile.settlement?.totalsField;
+  if (ctx.operation === 'settle' && totalsField !== undefined) {
+    const value = response.text(totalsField);
+    if (value !== undefined) raw[String(totalsField)] = scrubText(value);
+  }
   const card = response.text(Tag.cardNumber);
   const amount = response.int(Tag.amount) ?? ctx.amount;
   const money =

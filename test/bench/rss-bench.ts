@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { EmulatorHost } from '../../native/emulator/host.js';
-import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/terminal.js';
+import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/options.js';
 import { loadProfile } from '../../native/inpas/profile.js';
 import { goal, type BenchOptions, type Row } from './rows.js';
 

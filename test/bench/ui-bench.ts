@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { EmulatorHost } from '../../native/emulator/host.js';
-import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/terminal.js';
+import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/options.js';
 import { loadProfile } from '../../native/inpas/profile.js';
 import { Tag } from '../../native/inpas/tags.js';
 import { startWebMode, UI_DIR } from '../../scripts/web.js';

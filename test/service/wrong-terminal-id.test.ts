@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmulatorHost } from '../../native/emulator/host.js';
-import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/terminal.js';
+import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/options.js';
 import { loadProfile } from '../../native/inpas/profile.js';
 import type { PinpadHealth } from '../../electron/contract/types.js';
 import { PinpadConnection } from '../../electron/service/connection.js';

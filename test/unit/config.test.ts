@@ -51,6 +51,7 @@ describe('configuration defaults', () => {
       bridge: { port: 5781, token: undefined, enabled: false },
       logs: { dir: '', maxSizeMB: 10, retentionDays: 30, trace: false },
       sbp: { reverseLatePayments: false },
+      metrics: { listen: undefined, token: undefined },
     });
     expect(resolvePinpadTarget(config)).toEqual({ emulator: true });
   });
@@ -137,6 +138,9 @@ retentionDays = 7
 trace = true
 [sbp]
 reverseLatePayments = true
+[metrics]
+listen = "0.0.0.0:9464"
+token = "${TOKEN}"
 `,
       FILE,
     );
@@ -159,6 +163,7 @@ reverseLatePayments = true
       bridge: { port: 6000, token: TOKEN, enabled: true },
       logs: { dir: '/var/log/kiosk', maxSizeMB: 2.5, retentionDays: 7, trace: true },
       sbp: { reverseLatePayments: true },
+      metrics: { listen: { host: '0.0.0.0', port: 9464 }, token: TOKEN },
     });
     expect(resolvePinpadTarget(config)).toEqual({ emulator: false, target: { kind: 'tcp', host: '10.0.0.5', port: 27015 } });
     expect(resolveLogsDir(config, '/data')).toBe('/var/log/kiosk');

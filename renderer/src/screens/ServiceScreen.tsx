@@ -9,6 +9,7 @@ import { partLabel } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
 import { serviceOpLabel, type ServiceOp } from '../store.js';
+import { ReconciliationExportForm, ReconciliationView, reconciliationOf } from './ServiceReconciliation.js';
 
 export function ServiceScreen() {
   const unlocked = useApp((s) => s.service.unlocked);
@@ -180,8 +181,10 @@ function Operations() {
               <pre className="slip">{last.result.slip.cashier ?? last.result.slip.customer}</pre>
             </>
           ) : null}
+          {last.op === 'settle' && reconciliationOf(last.result) ? <ReconciliationView rec={reconciliationOf(last.result)!} /> : null}
         </div>
       ) : null}
+      <ReconciliationExportForm />
     </section>
   );
 }

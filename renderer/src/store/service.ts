@@ -2,7 +2,7 @@
  * The service slice (behind the PIN): terminal operations one at a time, the journal, the
  * unknown outcomes and their recovery, the support bundle, quitting the app.
  */
-import type { AuditView, Part, ServiceOperationResult } from '../../../electron/contract/types.js';
+import type { AuditView, Part, ReconciliationExport, ServiceOperationResult } from '../../../electron/contract/types.js';
 import type { TextKey } from '../i18n.js';
 import type { Kit } from './kit.js';
 import { toUiError } from './ui-error.js';
@@ -32,6 +32,8 @@ export interface ServiceActions {
   serviceResolve(paymentId?: string): Promise<void>;
   serviceResolveManually(input: { paymentId: string; decision: 'approved' | 'declined'; note: string; rrn?: string }): Promise<boolean>;
   serviceBundle(): Promise<void>;
+  /** Writes a business day's reconciliations (default: the last day closed) as CSV and JSON; undefined on error. */
+  serviceExportReconciliation(day?: string): Promise<ReconciliationExport | undefined>;
   quitApp(pin: string): Promise<void>;
 }
 
@@ -171,6 +173,15 @@ export function createServiceSlice(kit: Kit): ServiceSliceState & ServiceActions
         patch({ bundlePath: path });
       } catch (error) {
         kit.fail(error);
+      }
+    },
+
+    async serviceExportReconciliation(day) {
+      try {
+        return await api.invoke('service.reconciliationExport', day ? { day } : {});
+      } catch (error) {
+        kit.fail(error);
+        return undefined;
       }
     },
 
