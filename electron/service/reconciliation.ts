@@ -11,7 +11,7 @@ import type { Journal } from './journal.js';
 import { UNRESOLVED_STATES } from './model.js';
 import { ReconciliationStore, type PeriodPart } from './reconciliation-store.js';
 
-export type { Explanation, Reconciliation, ReconciliationDifference, SettlementResult } from '../contract/types.js';
+export type { Reconciliation, ReconciliationDifference } from '../contract/types.js';
 
 type SwitchedAs = 'sbp' | 'card';
 
