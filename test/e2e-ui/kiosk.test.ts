@@ -38,7 +38,7 @@ async function payWith(ui: Ui, method: 'Оплата картой' | 'Оплат
 
 describe('kiosk (customer) screens in Chromium', { timeout: 180_000 }, () => {
   it('card payment: method dialog, card instructions with the key-1 hint, "Оплачено", back to the goods', async () => {
-    const ui = await start('kiosk card payment', { emulatorArgs: ['--fast', '--card-delay', '1500'] });
+    const ui = await start('kiosk card payment', { emulatorArgs: ['--fast', '--card-delay', '8000'] });
     const { page } = ui;
     await page.getByRole('heading', { name: 'Товары' }).waitFor();
     await addToCart(ui, 'Кофе с молоком');
