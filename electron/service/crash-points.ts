@@ -23,12 +23,19 @@ export const CRASH_STEPS = [
 ] as const;
 export type CrashStep = (typeof CRASH_STEPS)[number];
 
+/** Further steps the chaos suite kills at (not part of the crash matrix's table). */
+export const CHAOS_STEPS = [
+  /** The pin pad shows the QR (its WAIT frame with the QR was journaled). */
+  'qr-shown',
+] as const;
+export type ChaosStep = (typeof CHAOS_STEPS)[number];
+
 const armed = process.env.KIOSK_CRASH_AT;
 
-export function crashArmed(step: CrashStep): boolean {
+export function crashArmed(step: CrashStep | ChaosStep): boolean {
   return armed === step;
 }
 
-export function crashPoint(step: CrashStep): void {
+export function crashPoint(step: CrashStep | ChaosStep): void {
   if (armed === step) process.kill(process.pid, 'SIGKILL');
 }

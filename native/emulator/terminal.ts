@@ -489,6 +489,7 @@ export class EmulatedTerminal {
     const rrn = request.text(spec.byRrnField)?.trim();
     let state: SbpState = 'not-found';
     let found: { rrn?: string | undefined; amount: number } | undefined;
+    let paidBySbp = false;
     if (refund) {
       const record = this.bank.refunds.find((r) => (rrn !== undefined && r.rrn === rrn) || (rrn === undefined && ecr !== undefined && r.ecrNumber === ecr));
       if (record) {
@@ -505,6 +506,7 @@ export class EmulatedTerminal {
       if (payment) {
         state = reversed ? 'reversed' : 'done';
         found = payment;
+        paidBySbp = payment.method === 'sbp';
       } else if (qr) {
         state = qr.state === 'cancelled' ? 'rejected' : qr.state;
         found = qr;
@@ -524,6 +526,10 @@ export class EmulatedTerminal {
       [Tag.resultText]: refund && state === 'done' ? 'ВОЗВРАТ ВЫПОЛНЕН' : texts[state],
       [Tag.rrn]: found?.rrn,
       [Tag.amount]: found?.amount,
+      // Where the profile says a status answer tells that the payment found was made by QR.
+      ...(paidBySbp && this.options.profile.sbp.statusSbpMarker
+        ? { [this.options.profile.sbp.statusSbpMarker.field]: this.options.profile.sbp.statusSbpMarker.value }
+        : {}),
     });
   }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Journal, MAX_ECR_NUMBER, receiptView } from '../../electron/service/journal.js';
+import { Journal, MAX_ECR_NUMBER, MIGRATIONS, receiptView } from '../../electron/service/journal.js';
 import type { Part } from '../../electron/service/model.js';
 import { FrameDecoder } from '../../native/inpas/codec.js';
 import { Tag } from '../../native/inpas/tags.js';
@@ -88,18 +88,18 @@ describe('the journal database', () => {
   it('runs its migrations once and records the schema version in user_version', () => {
     const path = join(tempDir(), 'journal.db');
     const journal = new Journal(path);
-    expect(journal.schemaVersion).toBe(1);
-    expect(journal.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(journal.schemaVersion).toBe(MIGRATIONS.length);
+    expect(journal.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const tables = (journal.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map(
       (t) => t.name,
     );
-    expect(tables).toEqual(expect.arrayContaining(['audit', 'ecr_counter', 'parts', 'receipts']));
+    expect(tables).toEqual(expect.arrayContaining(['audit', 'ecr_counter', 'late_watches', 'parts', 'receipts']));
     const id = journal.createReceipt({ lines: [{ name: 'Хлеб', quantity: 1, amount: 5000 }], total: 5000 });
     journal.close();
     // Opening again does not run the migration a second time (it would fail on existing tables) and keeps the data.
     const again = new Journal(path);
     try {
-      expect(again.schemaVersion).toBe(1);
+      expect(again.schemaVersion).toBe(MIGRATIONS.length);
       expect(again.getReceiptRow(id)).toMatchObject({ total: 5000, state: 'open', lines: [{ name: 'Хлеб', quantity: 1, amount: 5000 }] });
     } finally {
       again.close();
