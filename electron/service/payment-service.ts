@@ -15,6 +15,7 @@ import type { LateWatchRow } from './late-watch-store.js';
 import { UNRESOLVED_STATES, type Part, type PartMethod, type Receipt, type ReceiptLine } from './model.js';
 import { Recovery } from './recovery.js';
 import { planRefund } from './refund-rules.js';
+import { ServiceFunctions } from './service-functions.js';
 import {
   localDay,
   messageFromRecord,
@@ -42,6 +43,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
   readonly #lock = new TerminalLock();
   readonly #recovery: Recovery;
   readonly #watches: LateWatch;
+  readonly #functions: ServiceFunctions;
   /** Drivers whose stray answers (final answers outside an exchange) recovery listens to. */
   readonly #listened = new WeakSet<PinpadDriver>();
 
@@ -64,6 +66,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
       watch: (part, reason) => this.#watches.open(part, reason),
       isQrPayment: (part) => this.#isQrPayment(part),
     });
+    this.#functions = new ServiceFunctions({ options, journal: options.journal, lock: this.#lock, driver: () => this.#driverOrThrow() });
     this.#watches = new LateWatch({
       ...host,
       getReceipt: (id) => this.getReceipt(id),
@@ -395,8 +398,9 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
 
   // --- recovery and late payments ----------------------------------------------------------------
 
-  /** Parts whose outcome is not known and that nothing is working on right now. */
-  listUnresolved = (): Part[] => this.#recovery.listUnresolved();
+  listUnresolved(): Part[] {
+    return this.#recovery.listUnresolved();
+  }
 
   /**
    * Resolves unknown outcomes through the terminal: a status query, then an emergency cancel
@@ -412,13 +416,24 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
    * Returns at once: nothing here waits for the pin pad.
    */
   startBackground(): void {
+    this.#listen();
     this.#watches.resumeAll();
     this.#recovery.startBackground();
   }
 
   /** The pin pad (re)connected: unresolved parts are asked about at once. */
   pinpadConnected(): void {
+    this.#listen();
     this.#recovery.kick();
+  }
+
+  /** Listens to the pin pad's stray answers from the moment it is connected. */
+  #listen(): void {
+    try {
+      this.#driver();
+    } catch {
+      // Not connected yet: listened to when it connects.
+    }
   }
 
   /** A cashier who checked the terminal's journal (full report) may settle an unknown outcome by hand. */
@@ -450,42 +465,12 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     return this.#watches.decide(paymentId, note);
   }
 
-  // --- service functions ----------------------------------------------------------------------------
+  // --- service functions (settlement, reports, test) ------------------------------------------------
 
-  async #serviceOp(name: string, run: (driver: PinpadDriver) => Promise<PinpadResult>): Promise<ServiceOperationResult> {
-    const driver = this.#driverOrThrow();
-    this.#lock.claim(name);
-    try {
-      const result = await run(driver);
-      if (name === 'connection test' && result.status === 'approved')
-        this.options.pinpad.noteTerminal?.({ terminalId: result.terminalId, model: result.model });
-      return { status: result.status, text: result.text, slip: result.slip, terminalId: result.terminalId, model: result.model };
-    } finally {
-      this.#lock.release(name);
-    }
-  }
-
-  testConnection(options: { operationTimeoutMs?: number } = {}): Promise<ServiceOperationResult> {
-    return this.#serviceOp('connection test', (d) =>
-      d.test(options.operationTimeoutMs === undefined ? {} : { operationTimeoutMs: options.operationTimeoutMs }),
-    );
-  }
-
-  async settle(): Promise<ServiceOperationResult> {
-    return this.#serviceOp('settlement', async (d) => {
-      const result = await d.settle(this.journal.nextEcrNumber());
-      if (result.status === 'approved') this.journal.markSettled();
-      return result;
-    });
-  }
-
-  report(full: boolean): Promise<ServiceOperationResult> {
-    return this.#serviceOp(full ? 'full report' : 'short report', (d) => d.userCommand(full ? 'full-report' : 'report'));
-  }
-
-  slipCopy(): Promise<ServiceOperationResult> {
-    return this.#serviceOp('slip copy', (d) => d.userCommand('slip-copy'));
-  }
+  testConnection = (options: { operationTimeoutMs?: number } = {}): Promise<ServiceOperationResult> => this.#functions.test(options);
+  settle = (): Promise<ServiceOperationResult> => this.#functions.settle();
+  report = (full: boolean): Promise<ServiceOperationResult> => this.#functions.report(full);
+  slipCopy = (): Promise<ServiceOperationResult> => this.#functions.slipCopy();
 
   get busyWith(): string | undefined {
     return this.#lock.owner;

@@ -43,6 +43,8 @@ export class Recovery {
   readonly #queries = new Map<string, AbortController>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  /** Parts the background recovery works on. */
+  readonly #pending = new Set<string>();
   #background = false;
   #stopped = false;
 
@@ -242,33 +244,53 @@ export class Recovery {
     this.#host.afterMoney(part.receiptId);
   }
 
-  /** Recovery in the background: every unresolved part is asked about again until it is resolved. */
+  /**
+   * Recovery in the background: every part a crash left unresolved is asked about again until it
+   * is resolved. Parts that end unknown while the app runs are resolved from the screen, or here
+   * once the pin pad comes back after being away.
+   */
   startBackground(): void {
     if (this.#background || this.#stopped) return;
     this.#background = true;
+    for (const part of this.listUnresolved()) this.#pending.add(part.id);
     this.#schedule(0);
   }
 
-  /** Asks again at once (the pin pad came back). */
+  /** The pin pad came back: every unresolved part is asked about at once. */
   kick(): void {
-    if (this.#background && !this.#running) this.#schedule(0);
+    if (!this.#background || this.#stopped) return;
+    for (const part of this.listUnresolved()) this.#pending.add(part.id);
+    if (!this.#running) this.#schedule(0);
   }
 
   #schedule(ms: number): void {
-    if (this.#stopped) return;
+    if (this.#stopped || this.#pending.size === 0) return;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
-      this.#running = this.recover()
-        .then(
-          () => undefined,
-          () => undefined,
-        )
-        .finally(() => {
-          this.#running = undefined;
-          this.#schedule(this.#host.options.recoveryRetryMs ?? 2000);
-        });
+      this.#running = this.#pass().finally(() => {
+        this.#running = undefined;
+        this.#schedule(this.#host.options.recoveryRetryMs ?? 2000);
+      });
     }, ms);
     this.#timer.unref?.();
+  }
+
+  async #pass(): Promise<void> {
+    for (const id of [...this.#pending]) {
+      if (this.#stopped) return;
+      const part = this.#journal.getPart(id);
+      if (!part || !UNRESOLVED_STATES.has(part.state)) {
+        this.#pending.delete(id);
+        continue;
+      }
+      if (this.#host.lock.inFlight.has(id)) continue;
+      try {
+        const [now] = await this.recover(id);
+        if (now && !UNRESOLVED_STATES.has(now.state)) this.#pending.delete(id);
+      } catch {
+        // Settled meanwhile, or the journal refused: looked at again on the next pass.
+      }
+    }
   }
 
   /** Stops the background work; resolves once a recovery running now has ended. */
