@@ -176,6 +176,7 @@ async function main(): Promise<void> {
     const sorted = [...samples].sort((a, b) => a - b);
     row('terminal answer → screen ("Оплачено")', `${sorted[Math.floor(sorted.length / 2)]} ms median`, `min ${sorted[0]} ms, max ${sorted[sorted.length - 1]} ms over ${samples.length} card payments, Chromium`);
   }
+  rows.push(await (await import('./restart-bench.js')).restartRow());
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'value', 'note'][i]!.length));
   const line = (r: readonly string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(line(['measure', 'value', 'note']));
