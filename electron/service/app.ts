@@ -34,6 +34,8 @@ export interface ServiceAppOptions {
   readonly recoveryRetryMs?: number;
   /** How often a late-payment watch asks about its QR, ms (default 5 s). */
   readonly sbpPollMs?: number;
+  /** Send a connection test after start (default true; it moves no money). */
+  readonly connectionTestAtStart?: boolean;
 }
 
 /** How often a payment the recovery at start could not resolve is asked about again, ms. */
@@ -174,7 +176,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
   // when the configured id is wrong). It moves no money, runs in the background too, and only
   // when nothing is being recovered.
   const startTest = setTimeout(() => {
-    if (stopped || connection.health.state !== 'connected' || service.busyWith || service.listUnresolved().length > 0) return;
+    if (stopped || options.connectionTestAtStart === false || connection.health.state !== 'connected' || service.busyWith || service.listUnresolved().length > 0) return;
     service.testConnection({ operationTimeoutMs: 10_000 }).then(
       (result) => logger.info({ status: result.status, terminalId: result.terminalId, model: result.model, text: result.text }, 'connection test at start'),
       (error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'connection test at start failed'),

@@ -31,11 +31,15 @@ export const CHAOS_STEPS = [
 export type ChaosStep = (typeof CHAOS_STEPS)[number];
 
 const armed = process.env.KIOSK_CRASH_AT;
+/** How many times the armed step is passed before it kills (KIOSK_CRASH_SKIP, default 0: the first time). */
+let skip = Number(process.env.KIOSK_CRASH_SKIP ?? '0') || 0;
 
 export function crashArmed(step: CrashStep | ChaosStep): boolean {
   return armed === step;
 }
 
 export function crashPoint(step: CrashStep | ChaosStep): void {
-  if (armed === step) process.kill(process.pid, 'SIGKILL');
+  if (armed !== step) return;
+  if (skip > 0) skip--;
+  else process.kill(process.pid, 'SIGKILL');
 }
