@@ -11,7 +11,7 @@ import { formatTrace } from '../inpas/trace.js';
 import { SerialStream, STANDARD_BAUD_RATES } from '../transport/serial.js';
 import { TcpStream } from '../transport/tcp.js';
 import type { ByteStream } from '../transport/types.js';
-import { defaultStateDir, EcrCounter, MAX_ECR } from './ecr-counter.js';
+import { ecrSourceFor, MAX_ECR, type EcrSource } from './ecr-counter.js';
 
 /** Where the pin pad is. */
 export type Target =
@@ -717,7 +717,12 @@ export async function runPinpad(argv: string[], io: PinpadIo): Promise<number> {
   } catch (error) {
     return printSetupError(asPinpadError(error, 'config'), json, io);
   }
-  const counter = needsEcrNumber(invocation.command) ? new EcrCounter({ dir: invocation.stateDir ?? defaultStateDir(io.env) }) : undefined;
+  let counter: EcrSource | undefined;
+  try {
+    counter = needsEcrNumber(invocation.command) ? ecrSourceFor({ stateDir: invocation.stateDir, env: io.env }) : undefined;
+  } catch (error) {
+    return printSetupError(asPinpadError(error, 'config'), invocation.json, io);
+  }
 
   /** Errors before anything was sent: configuration → 2, anything else → failed (3). */
   const beforeSending = (error: unknown, ecr: number | undefined): number => {
