@@ -66,8 +66,8 @@ function roundLine(index: number, r: RoundResult): string {
   );
 }
 
-/** Runs the rounds (of `seeds`), one after another; `log` gets one line per round. */
-export async function runChaos(seeds: readonly number[], log: (line: string) => void): Promise<ChaosSummary> {
+/** Runs the rounds of `seeds`, `parallel` at a time (each round has its own emulator, link and data folder); `log` gets one line per round. */
+export async function runChaos(seeds: readonly number[], log: (line: string) => void, parallel = 1): Promise<ChaosSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
   // The run's terminal profile: short QR margins, so late-payment watches end within a round.
   const profile = JSON.parse(readFileSync(DEFAULT_PROFILE_PATH, 'utf8')) as { sbp: Record<string, unknown> };
@@ -77,8 +77,11 @@ export async function runChaos(seeds: readonly number[], log: (line: string) => 
   writeFileSync(profilePath, JSON.stringify(profile, null, 2));
   const programs = await bundlePrograms();
   const summary = { rounds: 0, doubleCharges: 0, lostApprovals: 0, phantoms: 0, unresolved: 0, methodMismatches: 0, failedSeeds: [] as number[] };
-  try {
-    for (const [index, seed] of seeds.entries()) {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < seeds.length) {
+      const index = next++;
+      const seed = seeds[index]!;
       const roundDir = join(dir, `round-${index + 1}`);
       mkdirSync(roundDir);
       const result = await runRound(planRound(seed), roundDir, profilePath, programs);
@@ -91,11 +94,15 @@ export async function runChaos(seeds: readonly number[], log: (line: string) => 
       const bad = result.doubleCharges + result.lostApprovals + result.phantoms + result.methodMismatches > 0;
       if (bad) summary.failedSeeds.push(seed);
       log(roundLine(index, result));
-      if (!bad && !process.env.KEEP_CHAOS_DIRS) rmSync(roundDir, { recursive: true, force: true });
+      if (!bad && !result.unresolved && !process.env.KEEP_CHAOS_DIRS) rmSync(roundDir, { recursive: true, force: true });
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, seeds.length)) }, () => worker()));
   } finally {
-    if (!process.env.KEEP_CHAOS_DIRS && summary.failedSeeds.length === 0) rmSync(dir, { recursive: true, force: true });
-    else log(`chaos: data folders kept in ${dir}`);
+    const kept = process.env.KEEP_CHAOS_DIRS || summary.failedSeeds.length > 0 || summary.unresolved > 0;
+    if (kept) log(`chaos: data folders kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
   return summary;
 }
@@ -106,11 +113,17 @@ export function seedsFor(seed: number, rounds: number): number[] {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string' }, seed: { type: 'string' }, 'round-seed': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      rounds: { type: 'string' },
+      seed: { type: 'string' },
+      'round-seed': { type: 'string' },
+      parallel: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('npm run chaos -- [--rounds N] [--seed S] | --round-seed X\n');
+    process.stdout.write('npm run chaos -- [--rounds N] [--seed S] [--parallel K] | --round-seed X\n');
     return;
   }
   const number = (text: string | undefined, name: string, fallback: number): number => {
@@ -123,10 +136,11 @@ async function main(): Promise<void> {
   else {
     const seed = number(values.seed, 'seed', Date.now() % 1_000_000);
     const rounds = number(values.rounds, 'rounds', 30);
-    process.stdout.write(`chaos: ${rounds} rounds, seed ${seed}\n`);
+    process.stdout.write(`chaos: ${rounds} rounds, seed ${seed} (npm run chaos -- --rounds ${rounds} --seed ${seed})\n`);
     seeds = seedsFor(seed, rounds);
   }
-  const summary = await runChaos(seeds, (line) => process.stdout.write(`${line}\n`));
+  const parallel = number(values.parallel, 'parallel', 2);
+  const summary = await runChaos(seeds, (line) => process.stdout.write(`${line}\n`), parallel);
   process.stdout.write(`${summaryLine(summary)}\n`);
   if (summary.methodMismatches > 0) process.stdout.write(`chaos: ${summary.methodMismatches} method mismatches (switched payments recorded as card)\n`);
   if (summary.failedSeeds.length > 0) process.stdout.write(`chaos: failing round seeds: ${summary.failedSeeds.join(', ')}\n`);

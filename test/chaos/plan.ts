@@ -39,7 +39,7 @@ export interface RoundPlan {
   /** The second process (recovering) is killed too. */
   readonly secondKill: Kill | undefined;
   readonly reverseLatePayments: boolean;
-  /** Upper bound of the time a late QR payment may still land after the flow started, ms. */
+  /** Upper bound of the time a late QR payment may still land after the first process ended (no QR is asked for later), ms. */
   readonly lateBoundMs: number;
 }
 
@@ -131,7 +131,7 @@ export function planRound(seed: number): RoundPlan {
     kill,
     secondKill,
     reverseLatePayments: random() < 0.5,
-    lateBoundMs: parts.length * (cardDelay + 500 + qrLifetime * 1000 + qrPayDelay) + 2000,
+    lateBoundMs: cardDelay + 500 + qrLifetime * 1000 + qrPayDelay + 2000,
   };
 }
 

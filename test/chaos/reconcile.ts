@@ -22,6 +22,10 @@ export interface JournalSnapshot {
   readonly receipts: ReadonlyArray<{ readonly id: string; readonly total: number }>;
   /** Late-payment watches still at work. */
   readonly activeWatches: number;
+  /** Late payments found and being given back right now. */
+  readonly reversingWatches: number;
+  /** Lines in the audit trail (the journal is still moving while it grows). */
+  readonly auditLines: number;
 }
 
 export interface Reconciliation {
@@ -35,7 +39,7 @@ export interface Reconciliation {
 }
 
 export function readJournal(path: string): JournalSnapshot {
-  if (!existsSync(path)) return { parts: [], receipts: [], activeWatches: 0 };
+  if (!existsSync(path)) return { parts: [], receipts: [], activeWatches: 0, reversingWatches: 0, auditLines: 0 };
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 2000');
@@ -47,10 +51,10 @@ export function readJournal(path: string): JournalSnapshot {
       .all() as JournalSnapshot['parts'];
     const receipts = db.prepare('SELECT id, total FROM receipts').all() as JournalSnapshot['receipts'];
     const watchTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'late_watches'").get();
-    const activeWatches = watchTable
-      ? (db.prepare("SELECT COUNT(*) AS n FROM late_watches WHERE state IN ('watching', 'reversing')").get() as { n: number }).n
-      : 0;
-    return { parts, receipts, activeWatches };
+    const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
+    const activeWatches = watchTable ? count("SELECT COUNT(*) AS n FROM late_watches WHERE state IN ('watching', 'reversing')") : 0;
+    const reversingWatches = watchTable ? count("SELECT COUNT(*) AS n FROM late_watches WHERE state = 'reversing'") : 0;
+    return { parts, receipts, activeWatches, reversingWatches, auditLines: count('SELECT COUNT(*) AS n FROM audit') };
   } finally {
     db.close();
   }

@@ -156,6 +156,7 @@ export async function runRound(plan: RoundPlan, dir: string, profilePath: string
     notes.push(
       `1st: ${await runKilled(programs, serviceEnv(dataDir, configPath, { CHAOS_FLOW: JSON.stringify(plan.flow), ...crashEnv(plan.kill) }), plan.kill, FLOW_LIMIT_MS, true)}`,
     );
+    const flowEnded = Date.now();
     // 2. Restart on the same data folder; maybe killed again while it recovers.
     if (plan.secondKill)
       notes.push(`2nd: ${await runKilled(programs, serviceEnv(dataDir, configPath, crashEnv(plan.secondKill)), plan.secondKill, 8000, false)}`);
@@ -167,13 +168,20 @@ export async function runRound(plan: RoundPlan, dir: string, profilePath: string
       await until(() => last.output().includes('started') || exitedAlready(last), 20_000);
       mark('restarted');
       const settleFrom = Date.now();
+      // Settled: clean, nothing being given back, no late payment still possible, and the journal quiet for a second.
+      let quietSince = Date.now();
+      let lines = -1;
       await until(
         () => {
           if (exitedAlready(last)) return true;
           const journal = readJournal(join(dataDir, 'journal.sqlite'));
+          if (journal.auditLines !== lines) {
+            lines = journal.auditLines;
+            quietSince = Date.now();
+          }
           result = reconcile(journal, readLedger(ledgerPath));
-          const clean = result.unresolved === 0 && result.doubleCharges + result.lostApprovals + result.phantoms === 0;
-          return clean && (journal.activeWatches === 0 || Date.now() - startedAt > plan.lateBoundMs);
+          const clean = result.unresolved === 0 && result.doubleCharges + result.lostApprovals + result.phantoms === 0 && journal.reversingWatches === 0;
+          return clean && Date.now() - quietSince >= 1000 && (journal.activeWatches === 0 || Date.now() - flowEnded > plan.lateBoundMs);
         },
         SETTLE_LIMIT_MS,
         250,
