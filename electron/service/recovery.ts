@@ -143,13 +143,14 @@ export class Recovery {
     if (!answered && busy) {
       // The pin pad is still working on something (the crashed process's request, most likely): its
       // final answer is what the customer did. Wait for it, up to the operation timeout, before any cancel.
-      const since = this.#busySince.get(part.id) ?? Date.now();
-      this.#busySince.set(part.id, since);
+      const since = this.#busySince.get(part.id);
       const limit = this.#host.options.operationTimeoutMs ?? 180_000;
-      if (Date.now() - since < limit) {
+      if (since === undefined) {
+        this.#busySince.set(part.id, Date.now());
         journal.note(part.id, 'recovery-waiting', `the pin pad is busy; waiting for its answer (up to ${Math.round(limit / 1000)} s) before any cancel`);
         return now;
       }
+      if (Date.now() - since < limit) return now;
     }
     return this.#cancel(now, driver, signal);
   }
