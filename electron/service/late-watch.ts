@@ -54,14 +54,9 @@ export class LateWatch {
     if (part.kind !== 'payment' || part.ecrNumber === undefined || this.#stopped) return;
     // The QR's own expiry when it was seen; otherwise it may have been shown up to its lifetime from now.
     const expiry = part.qr?.expiresAt ?? Date.now() + this.#host.options.profile.sbp.qrLifetimeSeconds * 1000;
-    this.store.open({
-      partId: part.id,
-      receiptId: part.receiptId,
-      ecrNumber: part.ecrNumber,
-      amount: part.amount,
-      reason,
-      deadlineMs: expiry + this.#marginMs,
-    });
+    // A watch opened late (the app was down when the QR expired, or the clocks differ) still watches a whole margin.
+    const deadlineMs = Math.max(expiry, Date.now()) + this.#marginMs;
+    this.store.open({ partId: part.id, receiptId: part.receiptId, ecrNumber: part.ecrNumber, amount: part.amount, reason, deadlineMs });
     this.#schedule(part.id, this.#pollMs);
   }
 

@@ -72,7 +72,7 @@ export async function runChaos(seeds: readonly number[], log: (line: string) => 
   // The run's terminal profile: short QR margins, so late-payment watches end within a round.
   const profile = JSON.parse(readFileSync(DEFAULT_PROFILE_PATH, 'utf8')) as { sbp: Record<string, unknown> };
   profile.sbp.qrLifetimeSeconds = 10;
-  profile.sbp.latePaymentMarginSeconds = 3;
+  profile.sbp.latePaymentMarginSeconds = 5;
   const profilePath = join(dir, 'profile.json');
   writeFileSync(profilePath, JSON.stringify(profile, null, 2));
   const programs = await bundlePrograms();

@@ -131,7 +131,7 @@ export function planRound(seed: number): RoundPlan {
     kill,
     secondKill,
     reverseLatePayments: random() < 0.5,
-    lateBoundMs: cardDelay + 500 + qrLifetime * 1000 + qrPayDelay + 2000,
+    lateBoundMs: cardDelay + 500 + qrLifetime * 1000 + qrPayDelay + 4000,
   };
 }
 

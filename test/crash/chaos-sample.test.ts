@@ -14,6 +14,8 @@ const SAMPLE_ROUNDS = 30;
 const REGRESSION_SEEDS: readonly number[] = [
   // A late QR payment given back while the service was stopped mid-reversal (the refund left UNKNOWN for the next start).
   1401869694,
+  // A QR paid late while the service was down, found only after the watch's deadline had passed by the service's clock.
+  3569428485,
 ];
 
 describe('chaos sample: kill, restart, reconcile', () => {
