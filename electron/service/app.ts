@@ -40,6 +40,8 @@ export interface ServiceAppOptions {
 
 /** How often a payment the recovery at start could not resolve is asked about again, ms. */
 export const RECOVERY_RETRY_MS = 2000;
+/** The connection test at start gives up after this long, ms. */
+export const START_TEST_MS = 1500;
 
 export interface ServiceApp extends HandlerDeps {
   readonly config: AppConfig;
@@ -173,16 +175,15 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
   service.startBackground();
 
   // A connection test fills in the terminal id and model of the pin-pad status (and tells at once
-  // when the configured id is wrong). It moves no money, runs in the background too, and only
-  // when nothing is being recovered.
-  const startTest = setTimeout(() => {
-    if (stopped || options.connectionTestAtStart === false || connection.health.state !== 'connected' || service.busyWith || service.listUnresolved().length > 0) return;
-    service.testConnection({ operationTimeoutMs: 10_000 }).then(
+  // when the configured id is wrong). It moves no money and runs only when nothing is being
+  // recovered; it is bounded tightly, so that a silent pin pad holds the start for a moment only,
+  // and it is over before the screens can ask for a payment.
+  if (options.connectionTestAtStart !== false && connection.health.state === 'connected' && !service.busyWith && unresolved.length === 0) {
+    await service.testConnection({ operationTimeoutMs: START_TEST_MS }).then(
       (result) => logger.info({ status: result.status, terminalId: result.terminalId, model: result.model, text: result.text }, 'connection test at start'),
       (error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'connection test at start failed'),
     );
-  }, 200);
-  startTest.unref?.();
+  }
 
   const publicConfig = (): PublicConfig => ({
     mode: config.mode,
@@ -218,7 +219,6 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     async stop() {
       if (stopped) return;
       stopped = true;
-      clearTimeout(startTest);
       const background = service.stop();
       await connection.stop();
       // A recovery or a late-payment check ends at once when the connection closes; let it finish before the journal closes.

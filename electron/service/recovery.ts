@@ -257,11 +257,14 @@ export class Recovery {
     this.#schedule(0);
   }
 
-  /** The pin pad came back: every unresolved part is asked about at once. */
+  /**
+   * The pin pad came back: every unresolved part is asked about within a retry interval (a
+   * moment later than at once, so that a recovery asked for from the screen meanwhile goes first).
+   */
   kick(): void {
     if (!this.#background || this.#stopped) return;
     for (const part of this.listUnresolved()) this.#pending.add(part.id);
-    if (!this.#running) this.#schedule(0);
+    if (!this.#running) this.#schedule(this.#host.options.recoveryRetryMs ?? 2000);
   }
 
   #schedule(ms: number): void {
