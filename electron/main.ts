@@ -7,11 +7,13 @@ import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent, type Web
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EVENT_NAMES, METHOD_NAMES, eventChannel, invokeChannel } from './ipc/channels.js';
-import { createDispatcher, type CallContext } from './ipc/dispatch.js';
-import { createHandlers, subscribeServiceEvents } from './ipc/handlers.js';
+import { EVENT_NAMES, METHOD_NAMES, eventChannel, invokeChannel } from './contract/channels.js';
+import { ServiceError } from './contract/errors.js';
+import type { CallContext } from './contract/methods.js';
+import { createDispatcher } from './ipc/dispatch.js';
 import { contentSecurityPolicy, startBridge } from './bridge/server.js';
 import { startServiceApp, type ServiceApp } from './service/app.js';
+import { createHandlers, subscribeServiceEvents } from './service/handlers.js';
 import { loadConfig } from './service/config.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     ipcMain.handle(invokeChannel(name), (event, payload: unknown) => {
       if (!trustedSender(event)) {
         svc.logger.warn({ method: name, url: event.senderFrame?.url }, 'IPC from an untrusted sender refused');
-        return { ok: false, error: { code: 'forbidden', message: 'IPC from an untrusted sender' } };
+        return { ok: false, error: new ServiceError('forbidden', 'IPC from an untrusted sender').toJSON() };
       }
       let ctx = contexts.get(event.sender);
       if (!ctx) {

@@ -3,19 +3,21 @@
  * nothing else. Channel names come from the contract's name list; no Node API reaches the page.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { EVENT_NAMES, METHOD_NAMES, eventChannel, invokeChannel } from './ipc/channels.js';
-import type { KioskApi, WireResult } from './ipc/contract.js';
+import { EVENT_NAMES, METHOD_NAMES, eventChannel, invokeChannel } from './contract/channels.js';
+import { ServiceError, type WireResult } from './contract/errors.js';
+import type { KioskApi } from './contract/methods.js';
 
 const methods = new Set<string>(METHOD_NAMES);
 const events = new Set<string>(EVENT_NAMES);
 
 const kiosk = {
   async invoke(method, input) {
-    if (!methods.has(method)) throw Object.assign(new Error(`unknown method ${String(method)}`), { code: 'unknown-method' });
+    // Errors are rejected as plain `{ code, message, data }`: the context bridge copies plain data
+    // intact but drops an Error's own fields. The renderer rebuilds the class (renderer/src/api.ts).
+    if (!methods.has(method)) throw new ServiceError('unknown-method', `unknown method ${String(method)}`).toJSON();
     const result = (await ipcRenderer.invoke(invokeChannel(method), input)) as WireResult<never>;
     if (result.ok) return result.value;
-    // Plain data crosses the context bridge intact; the renderer reads code/message/data.
-    throw Object.assign(new Error(result.error.message), { code: result.error.code, data: result.error.data });
+    throw result.error;
   },
   on(event, listener) {
     if (!events.has(event)) throw new Error(`unknown event ${String(event)}`);

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startBridge, type Bridge } from '../electron/bridge/server.js';
 import { createDispatcher } from '../electron/ipc/dispatch.js';
-import { createHandlers, subscribeServiceEvents } from '../electron/ipc/handlers.js';
 import { startServiceApp, type ServiceApp } from '../electron/service/app.js';
+import { createHandlers, subscribeServiceEvents } from '../electron/service/handlers.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const UI_DIR = join(ROOT, 'dist', 'renderer');

@@ -1,4 +1,6 @@
+/** Shared test helpers: expected errors of each layer. */
 import { expect } from 'vitest';
+import { ConfigError } from '../electron/contract/errors.js';
 import { PinpadError, type ErrorCode } from '../native/inpas/errors.js';
 
 /** Runs `run`, which must throw a PinpadError with this code; returns the error for more checks. */
@@ -12,4 +14,17 @@ export function pinpadError(run: () => unknown, code: ErrorCode): PinpadError {
     return pe;
   }
   throw new Error(`expected a ${code} error`);
+}
+
+/** Runs `run`, which must throw a ConfigError (a configuration file that cannot be used); returns it. */
+export function configFileError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const ce = error as ConfigError;
+    expect(ce.code).toBe('config-invalid');
+    return ce;
+  }
+  throw new Error('expected a configuration error');
 }

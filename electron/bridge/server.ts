@@ -1,11 +1,12 @@
+/** The WebSocket bridge's server: the contract on loopback (token hello, the shared dispatcher, events), and the built UI in browser mode. */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventName } from '../ipc/contract.js';
-import { MAX_PAYLOAD_BYTES, type CallContext, type Dispatch } from '../ipc/dispatch.js';
-import { BRIDGE_PATH, CLOSE_BAD_MESSAGE, CLOSE_UNAUTHORISED, type ServerMessage } from './protocol.js';
+import { BRIDGE_PATH, CLOSE_BAD_MESSAGE, CLOSE_UNAUTHORISED, type ServerMessage } from '../contract/bridge-protocol.js';
+import type { CallContext, EventName } from '../contract/methods.js';
+import { MAX_PAYLOAD_BYTES, type Dispatch } from '../ipc/dispatch.js';
 
 export interface BridgeOptions {
   /** Loopback only; anything else is refused. */

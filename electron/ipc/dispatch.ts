@@ -4,36 +4,14 @@
  * service PIN where needed, runs the handler and returns `{ ok, value | error }`. Garbage
  * never reaches the service, and nothing is sent to the pin pad for it.
  */
-import type { z } from 'zod';
-import { PinpadError } from '../../native/inpas/errors.js';
-import { ServiceError } from '../service/errors.js';
-import { METHODS, type MethodName, type MethodOutput, type WireError, type WireResult } from './contract.js';
-
-/** Per window / per bridge client. */
-export interface CallContext {
-  /** The service PIN was entered on this client. */
-  unlocked: boolean;
-  /** Who is calling, for logs: "window 1", "bridge 127.0.0.1:53422". */
-  readonly caller: string;
-}
-
-export type ParsedInput<M extends MethodName> = z.output<(typeof METHODS)[M]['input']>;
-
-export type Handlers = {
-  [M in MethodName]: (input: ParsedInput<M>, ctx: CallContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
-};
+import { ServiceError, toWireError, type ServiceErrorCode, type WireResult } from '../contract/errors.js';
+import { METHODS, type CallContext, type Handlers, type MethodName } from '../contract/methods.js';
 
 /** Payloads larger than this are refused before they are parsed. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
-export function toWireError(error: unknown): WireError {
-  if (error instanceof ServiceError) return error.toJSON();
-  if (error instanceof PinpadError) return error.toJSON();
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
-}
-
-function fail(code: string, message: string, data?: Record<string, unknown>): WireResult<never> {
-  return { ok: false, error: data ? { code, message, data } : { code, message } };
+function fail(code: ServiceErrorCode, message: string, data?: Record<string, unknown>): WireResult<never> {
+  return { ok: false, error: new ServiceError(code, message, data).toJSON() };
 }
 
 export type Dispatch = (method: unknown, payload: unknown, ctx: CallContext) => Promise<WireResult<unknown>>;

@@ -13,6 +13,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { z } from 'zod';
 import { PinpadError } from '../../native/inpas/errors.js';
+import { ConfigError } from '../contract/errors.js';
 import { DEFAULT_PROFILE_PATH, loadProfile, type TerminalProfile } from '../../native/inpas/profile.js';
 import { STANDARD_BAUD_RATES } from '../../native/transport/serial.js';
 import type { PinpadTarget } from './connection.js';
@@ -332,13 +333,13 @@ function describeZodIssue(issue: z.core.$ZodIssue): KeyIssue[] {
   }
 }
 
-function configError(source: string, issues: readonly KeyIssue[]): PinpadError {
+function configError(source: string, issues: readonly KeyIssue[]): ConfigError {
   const lines: string[] = [];
   for (const issue of issues) {
     const line = `${source}: ${keyPath(issue.path)}: ${issue.message}`;
     if (!lines.includes(line)) lines.push(line);
   }
-  return new PinpadError('config', lines.join('\n'), {
+  return new ConfigError(lines.join('\n'), {
     data: { source, keys: [...new Set(issues.map((issue) => keyPath(issue.path)))], issues: lines },
   });
 }
@@ -358,12 +359,12 @@ export function parseConfigText(text: string, sourceName: string): AppConfig {
         .replace(/^Invalid TOML document:\s*/, '')
         .split('\n')[0]!
         .trim();
-      throw new PinpadError('config', `${sourceName}: line ${error.line}, column ${error.column}: TOML syntax error: ${reason}`, {
+      throw new ConfigError(`${sourceName}: line ${error.line}, column ${error.column}: TOML syntax error: ${reason}`, {
         data: { source: sourceName, line: error.line, column: error.column },
         cause: error,
       });
     }
-    throw new PinpadError('config', `${sourceName}: cannot parse: ${(error as Error).message}`, { data: { source: sourceName }, cause: error });
+    throw new ConfigError(`${sourceName}: cannot parse: ${(error as Error).message}`, { data: { source: sourceName }, cause: error });
   }
   const cross = crossFieldIssues(raw);
   const parsed = AppConfigSchema.safeParse(raw, { reportInput: true });
@@ -383,7 +384,7 @@ export function loadConfig(path: string): AppConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new PinpadError('config', `${path}: cannot read the configuration file: ${(error as Error).message}`, { data: { source: path }, cause: error });
+    throw new ConfigError(`${path}: cannot read the configuration file: ${(error as Error).message}`, { data: { source: path }, cause: error });
   }
   const config = parseConfigText(text, path);
   const base = dirname(resolve(path));
@@ -404,7 +405,7 @@ export function loadPinpadProfile(config: AppConfig, sourceName = 'configuration
     return loadProfile(config.pinpad.profile);
   } catch (error) {
     const key = `${config.pinpad.section ?? 'pinpad'}.profile`;
-    throw new PinpadError('config', `${sourceName}: ${key}: ${(error as Error).message}`, { data: { source: sourceName, keys: [key] }, cause: error });
+    throw new ConfigError(`${sourceName}: ${key}: ${(error as Error).message}`, { data: { source: sourceName, keys: [key] }, cause: error });
   }
 }
 
@@ -415,7 +416,7 @@ export function resolvePinpadTarget(config: AppConfig): { readonly emulator: tru
   if (pinpad.tcp !== undefined) {
     const hostPort = parseHostPort(pinpad.tcp);
     // The schema has checked it; this is for a config built by hand.
-    if (!hostPort) throw new PinpadError('config', `${pinpad.section ?? 'pinpad'}.tcp: must be host:port, got "${pinpad.tcp}"`);
+    if (!hostPort) throw new ConfigError(`${pinpad.section ?? 'pinpad'}.tcp: must be host:port, got "${pinpad.tcp}"`);
     return { emulator: false, target: { kind: 'tcp', host: hostPort.host, port: hostPort.port } };
   }
   return { emulator: false, target: { kind: 'serial', path: pinpad.port ?? DEFAULT_SERIAL_PORT, baudRate: pinpad.baudRate } };

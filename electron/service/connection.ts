@@ -1,3 +1,4 @@
+/** Keeps the pin pad connected: builds the stream → link → session → driver stack, reconnects, and reports its health. */
 import { existsSync } from 'node:fs';
 import { FrameDecoder } from '../../native/inpas/codec.js';
 import { PinpadDriver } from '../../native/inpas/driver.js';
@@ -9,24 +10,12 @@ import { Tag } from '../../native/inpas/tags.js';
 import { SerialStream } from '../../native/transport/serial.js';
 import { TcpStream } from '../../native/transport/tcp.js';
 import type { ByteStream } from '../../native/transport/types.js';
+import type { PinpadHealth } from '../contract/types.js';
 import { crashArmed, crashPoint } from './crash-points.js';
 
 export type PinpadTarget =
   { readonly kind: 'serial'; readonly path: string; readonly baudRate: number } | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
-
-export interface PinpadHealth {
-  readonly state: ConnectionState;
-  /** The built-in emulator stands in for a pin pad. */
-  readonly emulator: boolean;
-  readonly target: string;
-  readonly terminalId: string | undefined;
-  readonly model: string | undefined;
-  /** Why it is not connected, in words. */
-  readonly problem: string | undefined;
-  readonly since: string;
-}
 
 export interface ConnectionOptions {
   readonly target: PinpadTarget;

@@ -9,7 +9,8 @@ import { ServiceError } from './errors.js';
 import type { Journal } from './journal.js';
 import { LateWatchStore, type LateWatchRow } from './late-watch-store.js';
 import { UNRESOLVED_STATES, type Part, type Receipt } from './model.js';
-import { localDay, outcomeOf, type LatePaymentEvent, type PaymentServiceOptions, type RefundItem } from './service-types.js';
+import type { LatePaymentEvent } from '../contract/types.js';
+import { localDay, outcomeOf, type PaymentServiceOptions, type RefundItem } from './service-types.js';
 import type { TerminalLock } from './terminal-lock.js';
 
 /** What the watches need of the payment service. */

@@ -5,7 +5,6 @@
  */
 import { EventEmitter } from 'node:events';
 import type { DriverEvent, PinpadDriver } from '../../native/inpas/driver.js';
-import { PinpadError } from '../../native/inpas/errors.js';
 import type { PinpadResult } from '../../native/inpas/result.js';
 import { crashPoint } from './crash-points.js';
 import { ServiceError } from './errors.js';
@@ -24,10 +23,9 @@ import {
   runGuarded,
   type PaymentServiceOptions,
   type RefundItem,
-  type RefundPlanItem,
   type ServiceEvents,
-  type ServiceOperationResult,
 } from './service-types.js';
+import type { RefundPlanItem, ServiceOperationResult } from '../contract/types.js';
 import { TerminalLock } from './terminal-lock.js';
 
 export type * from './service-types.js';
@@ -483,4 +481,3 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
   }
 }
 
-export { PinpadError };

@@ -5,7 +5,8 @@
 import type { TerminalProfile } from '../../native/inpas/profile.js';
 import { ServiceError } from './errors.js';
 import { UNRESOLVED_STATES, type Receipt } from './model.js';
-import type { RefundItem, RefundPlanItem } from './service-types.js';
+import type { RefundPlanItem } from '../contract/types.js';
+import type { RefundItem } from './service-types.js';
 
 export interface RefundRulesContext {
   readonly mode: 'kiosk' | 'till';

@@ -2,7 +2,8 @@
 import type { PinpadDriver } from '../../native/inpas/driver.js';
 import type { PinpadResult } from '../../native/inpas/result.js';
 import type { Journal } from './journal.js';
-import type { PaymentServiceOptions, ServiceOperationResult } from './service-types.js';
+import type { ServiceOperationResult } from '../contract/types.js';
+import type { PaymentServiceOptions } from './service-types.js';
 import type { TerminalLock } from './terminal-lock.js';
 
 export interface ServiceFunctionsHost {

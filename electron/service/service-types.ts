@@ -8,9 +8,9 @@ import { PinpadError } from '../../native/inpas/errors.js';
 import { Message } from '../../native/inpas/message.js';
 import type { TerminalProfile } from '../../native/inpas/profile.js';
 import { resultFromError, type PinpadResult, type ResultContext } from '../../native/inpas/result.js';
-import type { PinpadHealth } from './connection.js';
+import type { LatePaymentEvent, PaymentEvent, PinpadHealth } from '../contract/types.js';
 import type { Journal, PartOutcome } from './journal.js';
-import type { Part, PartMethod, Receipt, RefundHow } from './model.js';
+import type { Part, Receipt } from './model.js';
 
 /** What the service needs of the pin-pad connection. */
 export interface PinpadAccess {
@@ -47,25 +47,6 @@ export interface PaymentServiceOptions {
   readonly now?: () => Date;
 }
 
-export type PaymentPhase = 'intent' | 'sent' | 'wait' | 'screen' | 'qr' | 'method-switched' | 'cancel-requested' | 'done';
-
-export interface PaymentEvent {
-  readonly paymentId: string;
-  readonly receiptId: string;
-  readonly phase: PaymentPhase;
-  readonly text?: string;
-  readonly qr?: { readonly payload: string | undefined; readonly expiresAt: number };
-  readonly part?: Part;
-}
-
-export interface LatePaymentEvent {
-  readonly receiptId: string;
-  readonly paymentId: string;
-  readonly latePartId: string;
-  readonly amount: number;
-  readonly reversed: boolean;
-}
-
 export interface ServiceEvents {
   payment: [PaymentEvent];
   receipt: [Receipt];
@@ -77,24 +58,6 @@ export interface RefundItem {
   readonly amount: number;
   /** Give this part back in cash (till only): the offer when the bank will not refund a switched payment. */
   readonly cash?: boolean;
-}
-
-export interface RefundPlanItem {
-  readonly paymentId: string;
-  readonly amount: number;
-  readonly how: RefundHow;
-  readonly method: PartMethod;
-  /** Why this way, for the cashier. */
-  readonly reason: string;
-  readonly needsCard: boolean;
-}
-
-export interface ServiceOperationResult {
-  readonly status: PinpadResult['status'];
-  readonly text: string | undefined;
-  readonly slip: PinpadResult['slip'];
-  readonly terminalId: string | undefined;
-  readonly model: string | undefined;
 }
 
 export function localDay(date: Date): string {

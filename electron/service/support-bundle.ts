@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { create as createTar } from 'tar';
 import { containsCardData, scrubText } from '../../native/inpas/card-data.js';
 import { describeConfig, type AppConfig } from './config.js';
-import type { PinpadHealth } from './connection.js';
+import type { PinpadHealth } from '../contract/types.js';
 import { ServiceError } from './errors.js';
 import { receiptView, type Journal } from './journal.js';
 import { scrubJsonValue } from './logger.js';

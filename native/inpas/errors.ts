@@ -1,4 +1,7 @@
-/** Stable error codes. They cross process boundaries as `{ code, message, data }`. */
+/**
+ * The pin-pad layer's error and its codes: a leaf list that the contract's one code table
+ * includes (native imports nothing of ours). Errors cross boundaries as `{ code, message, data }`.
+ */
 export const ERROR_CODES = ['timeout', 'link', 'checksum', 'cancelled', 'config', 'busy', 'protocol', 'usage'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -39,11 +42,6 @@ export class PinpadError extends Error {
   static fromJSON(json: ErrorJSON): PinpadError {
     return new PinpadError(json.code, json.message, json.data ? { data: { ...json.data } } : {});
   }
-}
-
-/** A customer's or cashier's cancel is not a failure of the system. */
-export function isCancelled(error: unknown): boolean {
-  return error instanceof PinpadError && error.code === 'cancelled';
 }
 
 export function asPinpadError(error: unknown, fallback: ErrorCode = 'link'): PinpadError {

@@ -1,3 +1,4 @@
+/** What a pin-pad operation ended with: the driver's answer (or error) read into one result, card data masked. */
 import { maskPan, scrubText } from './card-data.js';
 import { PinpadError, type ErrorJSON } from './errors.js';
 import type { Message } from './message.js';
@@ -18,9 +19,6 @@ export const OPERATIONS = [
   'slip-copy',
 ] as const;
 export type OperationName = (typeof OPERATIONS)[number];
-
-/** Operations that move money: an unanswered one is `unknown`, never `declined`. */
-export const MONEY_OPERATIONS: ReadonlySet<OperationName> = new Set(['sale', 'void', 'refund', 'emergency-cancel']);
 
 /**
  * - approved: the terminal says it was done (field 39 = 1)

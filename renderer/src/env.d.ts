@@ -1,4 +1,5 @@
-import type { KioskApi } from '../../electron/ipc/contract.js';
+/** The page's globals: `window.kiosk`, exposed by the Electron preload. */
+import type { KioskApi } from '../../electron/contract/methods.js';
 
 declare global {
   interface Window {

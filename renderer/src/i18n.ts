@@ -6,11 +6,10 @@
  * Texts take `{name}` placeholders; `t()` fills them. Amounts are formatted by money.ts
  * before they are put in.
  */
-import type { ServiceErrorCode } from '../../electron/service/errors.js';
+import { ALL_ERROR_CODES, ERROR_TABLE, isErrorCode, type ErrorMessageKey } from '../../electron/contract/errors.js';
 import { formatMoney } from './money.js';
 
 export type Locale = 'ru' | 'en';
-export const LOCALES: readonly Locale[] = ['ru', 'en'];
 
 const ru = {
   'app.title': 'Оплата',
@@ -498,12 +497,6 @@ export function translate(locale: Locale, message: Message): string {
 
 // --- errors ---------------------------------------------------------------------------------------
 
-/** Codes of the pin-pad layer that can reach the UI (the driver's error codes). */
-export type PinpadErrorCode = 'timeout' | 'link' | 'checksum' | 'cancelled' | 'config' | 'busy' | 'protocol' | 'usage';
-/** Codes the browser-mode bridge client makes itself. */
-export type BridgeErrorCode = 'bridge-closed' | 'bridge-refused';
-export type UiErrorCode = ServiceErrorCode | PinpadErrorCode | BridgeErrorCode;
-
 interface ErrorTexts {
   /** For the customer at a kiosk: what to do, no jargon. */
   readonly customer: string;
@@ -511,114 +504,116 @@ interface ErrorTexts {
   readonly cashier: string;
 }
 
-type ErrorTable = Readonly<Record<UiErrorCode, ErrorTexts>>;
+/** Texts per message key of the contract's code table (every key, both languages: the type checker enforces it). */
+type ErrorTable = Readonly<Record<ErrorMessageKey, ErrorTexts>>;
 
 const ASK_STAFF_RU = 'Обратитесь к сотруднику';
 const ASK_STAFF_EN = 'Please ask a member of staff';
 
 const ERRORS_RU: ErrorTable = {
-  'invalid-input': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис отклонил данные операции (неверный ввод)' },
-  'not-found': { customer: `Чек не найден. ${ASK_STAFF_RU}`, cashier: 'Чек или оплата не найдены' },
-  'receipt-closed': { customer: 'Этот чек уже закрыт', cashier: 'Чек уже закрыт (оплачен или отменён) — новые оплаты по нему невозможны' },
-  'receipt-blocked': {
+  'error.invalid-input': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис отклонил данные операции (неверный ввод)' },
+  'error.not-found': { customer: `Чек не найден. ${ASK_STAFF_RU}`, cashier: 'Чек или оплата не найдены' },
+  'error.receipt-closed': { customer: 'Этот чек уже закрыт', cashier: 'Чек уже закрыт (оплачен или отменён) — новые оплаты по нему невозможны' },
+  'error.receipt-blocked': {
     customer: `Не оплачивайте повторно — ${ASK_STAFF_RU.toLowerCase()}`,
     cashier: 'Чек заблокирован: есть оплата с неизвестным результатом. Проверьте её статус, прежде чем продолжать',
   },
-  'amount-exceeds-remaining': { customer: 'Сумма больше, чем осталось оплатить', cashier: 'Сумма части больше остатка по чеку' },
-  'method-disabled': { customer: 'Оплата по QR сейчас недоступна. Оплатите картой', cashier: 'Оплата по QR СБП выключена в настройках (qrSBP)' },
-  'cash-only-at-till': { customer: `Наличные принимаются только на кассе. ${ASK_STAFF_RU}`, cashier: 'Наличные принимаются и возвращаются только в режиме кассы' },
-  'pinpad-busy': { customer: 'Пин-пад занят. Подождите несколько секунд и попробуйте снова', cashier: 'Пин-пад занят другой операцией — дождитесь её окончания' },
-  'pinpad-offline': {
+  'error.amount-exceeds-remaining': { customer: 'Сумма больше, чем осталось оплатить', cashier: 'Сумма части больше остатка по чеку' },
+  'error.method-disabled': { customer: 'Оплата по QR сейчас недоступна. Оплатите картой', cashier: 'Оплата по QR СБП выключена в настройках (qrSBP)' },
+  'error.cash-only-at-till': { customer: `Наличные принимаются только на кассе. ${ASK_STAFF_RU}`, cashier: 'Наличные принимаются и возвращаются только в режиме кассы' },
+  'error.pinpad-busy': { customer: 'Пин-пад занят. Подождите несколько секунд и попробуйте снова', cashier: 'Пин-пад занят другой операцией — дождитесь её окончания' },
+  'error.pinpad-offline': {
     customer: `Пин-пад недоступен. Деньги не списаны. ${ASK_STAFF_RU}`,
     cashier: 'Пин-пад не подключён (проверьте кабель и порт). Ничего не отправлено, деньги не списаны',
   },
-  'refund-exceeds-paid': { customer: `Сумма возврата больше оплаченной. ${ASK_STAFF_RU}`, cashier: 'Сумма возврата больше, чем ещё можно вернуть по этой оплате' },
-  'not-refundable': { customer: `Эту оплату нельзя вернуть здесь. ${ASK_STAFF_RU}`, cashier: 'Эту оплату нельзя вернуть: она не одобрена или уже возвращена' },
-  'sbp-partial-same-day': {
+  'error.refund-exceeds-paid': { customer: `Сумма возврата больше оплаченной. ${ASK_STAFF_RU}`, cashier: 'Сумма возврата больше, чем ещё можно вернуть по этой оплате' },
+  'error.not-refundable': { customer: `Эту оплату нельзя вернуть здесь. ${ASK_STAFF_RU}`, cashier: 'Эту оплату нельзя вернуть: она не одобрена или уже возвращена' },
+  'error.sbp-partial-same-day': {
     customer: `Частичный возврат по QR будет возможен завтра. ${ASK_STAFF_RU}`,
     cashier: 'Банк не возвращает часть оплаты по QR в день покупки: сделайте частичный возврат завтра или позже (или верните всю сумму сегодня)',
   },
-  'switched-refund-cash': {
+  'error.switched-refund-cash': {
     customer: `Эту оплату вернут наличными на кассе. ${ASK_STAFF_RU}`,
     cashier: 'Банк не возвращает оплату, переключённую на QR кнопкой 1: верните её наличными',
   },
-  'not-unresolved': { customer: ASK_STAFF_RU, cashier: 'Результат этой операции уже известен' },
-  'unknown-method': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не знает такой операции (версии программы не совпадают?)' },
-  forbidden: { customer: `Нужен сотрудник. ${ASK_STAFF_RU}`, cashier: 'Нужен PIN сотрудника (или PIN неверный)' },
-  internal: { customer: `Что-то пошло не так. ${ASK_STAFF_RU}`, cashier: 'Внутренняя ошибка сервиса — соберите архив для поддержки' },
-  timeout: { customer: `Пин-пад не ответил вовремя. ${ASK_STAFF_RU}`, cashier: 'Пин-пад не ответил за отведённое время' },
-  link: { customer: `Нет связи с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Нет связи с пин-падом (кабель, порт, питание)' },
-  checksum: { customer: `Ошибка связи с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Ошибка контрольной суммы в обмене с пин-падом' },
-  cancelled: { customer: 'Операция отменена', cashier: 'Операция отменена' },
-  config: { customer: `Касса не настроена. ${ASK_STAFF_RU}`, cashier: 'Ошибка настроек пин-пада — проверьте конфигурацию' },
-  busy: { customer: 'Пин-пад занят. Подождите несколько секунд и попробуйте снова', cashier: 'Пин-пад занят другой операцией' },
-  protocol: { customer: `Ошибка обмена с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Пин-пад ответил не по протоколу — проверьте профиль терминала' },
-  usage: { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Операция вызвана с неверными параметрами' },
-  'bridge-closed': {
+  'error.not-unresolved': { customer: ASK_STAFF_RU, cashier: 'Результат этой операции уже известен' },
+  'error.unknown-method': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не знает такой операции (версии программы не совпадают?)' },
+  'error.forbidden': { customer: `Нужен сотрудник. ${ASK_STAFF_RU}`, cashier: 'Нужен PIN сотрудника (или PIN неверный)' },
+  'error.internal': { customer: `Что-то пошло не так. ${ASK_STAFF_RU}`, cashier: 'Внутренняя ошибка сервиса — соберите архив для поддержки' },
+  'error.timeout': { customer: `Пин-пад не ответил вовремя. ${ASK_STAFF_RU}`, cashier: 'Пин-пад не ответил за отведённое время' },
+  'error.link': { customer: `Нет связи с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Нет связи с пин-падом (кабель, порт, питание)' },
+  'error.checksum': { customer: `Ошибка связи с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Ошибка контрольной суммы в обмене с пин-падом' },
+  'error.cancelled': { customer: 'Операция отменена', cashier: 'Операция отменена' },
+  'error.config': { customer: `Касса не настроена. ${ASK_STAFF_RU}`, cashier: 'Ошибка настроек пин-пада — проверьте конфигурацию' },
+  'error.busy': { customer: 'Пин-пад занят. Подождите несколько секунд и попробуйте снова', cashier: 'Пин-пад занят другой операцией' },
+  'error.protocol': { customer: `Ошибка обмена с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Пин-пад ответил не по протоколу — проверьте профиль терминала' },
+  'error.usage': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Операция вызвана с неверными параметрами' },
+  'error.bridge-closed': {
     customer: `Связь с сервисом оплаты прервалась. Не оплачивайте повторно — ${ASK_STAFF_RU.toLowerCase()}`,
     cashier: 'Связь с сервисом оплаты прервалась; результат операции решает сервис — проверьте чек после переподключения',
   },
-  'bridge-refused': { customer: `Сервис оплаты недоступен. ${ASK_STAFF_RU}`, cashier: 'Сервис отказал в подключении (неверный токен в ссылке?)' },
+  'error.config-invalid': { customer: `Касса не настроена. ${ASK_STAFF_RU}`, cashier: 'Ошибка в файле настроек — исправьте ключ, названный в сообщении, и перезапустите' },
+  'error.bridge-refused': { customer: `Сервис оплаты недоступен. ${ASK_STAFF_RU}`, cashier: 'Сервис отказал в подключении (неверный токен в ссылке?)' },
 };
 
 const ERRORS_EN: ErrorTable = {
-  'invalid-input': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service refused the operation data (invalid input)' },
-  'not-found': { customer: `The receipt was not found. ${ASK_STAFF_EN}`, cashier: 'Receipt or payment not found' },
-  'receipt-closed': { customer: 'This receipt is already closed', cashier: 'The receipt is closed (paid or cancelled) — no more payments on it' },
-  'receipt-blocked': {
+  'error.invalid-input': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service refused the operation data (invalid input)' },
+  'error.not-found': { customer: `The receipt was not found. ${ASK_STAFF_EN}`, cashier: 'Receipt or payment not found' },
+  'error.receipt-closed': { customer: 'This receipt is already closed', cashier: 'The receipt is closed (paid or cancelled) — no more payments on it' },
+  'error.receipt-blocked': {
     customer: `Do not pay again — ${ASK_STAFF_EN.toLowerCase()}`,
     cashier: 'The receipt is blocked: a payment has an unknown outcome. Check its status before going on',
   },
-  'amount-exceeds-remaining': { customer: 'The amount is more than is still due', cashier: 'The amount of this part is more than still due' },
-  'method-disabled': { customer: 'QR payments are not available now. Please pay by card', cashier: 'SBP QR payments are switched off in the settings (qrSBP)' },
-  'cash-only-at-till': { customer: `Cash is taken only at a staffed till. ${ASK_STAFF_EN}`, cashier: 'Cash is taken and given back only in till mode' },
-  'pinpad-busy': { customer: 'The pin pad is busy. Wait a few seconds and try again', cashier: 'The pin pad is busy with another operation — wait for it to end' },
-  'pinpad-offline': {
+  'error.amount-exceeds-remaining': { customer: 'The amount is more than is still due', cashier: 'The amount of this part is more than still due' },
+  'error.method-disabled': { customer: 'QR payments are not available now. Please pay by card', cashier: 'SBP QR payments are switched off in the settings (qrSBP)' },
+  'error.cash-only-at-till': { customer: `Cash is taken only at a staffed till. ${ASK_STAFF_EN}`, cashier: 'Cash is taken and given back only in till mode' },
+  'error.pinpad-busy': { customer: 'The pin pad is busy. Wait a few seconds and try again', cashier: 'The pin pad is busy with another operation — wait for it to end' },
+  'error.pinpad-offline': {
     customer: `The pin pad is not available. No money was taken. ${ASK_STAFF_EN}`,
     cashier: 'The pin pad is not connected (check the cable and port). Nothing was sent, no money taken',
   },
-  'refund-exceeds-paid': { customer: `The refund is more than was paid. ${ASK_STAFF_EN}`, cashier: 'The refund is more than can still be given back for this payment' },
-  'not-refundable': { customer: `This payment cannot be refunded here. ${ASK_STAFF_EN}`, cashier: 'This payment cannot be refunded: it is not approved or already refunded' },
-  'sbp-partial-same-day': {
+  'error.refund-exceeds-paid': { customer: `The refund is more than was paid. ${ASK_STAFF_EN}`, cashier: 'The refund is more than can still be given back for this payment' },
+  'error.not-refundable': { customer: `This payment cannot be refunded here. ${ASK_STAFF_EN}`, cashier: 'This payment cannot be refunded: it is not approved or already refunded' },
+  'error.sbp-partial-same-day': {
     customer: `A partial QR refund can be made from tomorrow. ${ASK_STAFF_EN}`,
     cashier: 'This bank does not give back part of a QR payment on the day it was made: do the partial refund tomorrow or later (or refund the whole amount today)',
   },
-  'switched-refund-cash': {
+  'error.switched-refund-cash': {
     customer: `This payment will be given back in cash at a till. ${ASK_STAFF_EN}`,
     cashier: 'This bank does not refund a payment switched to QR with key 1: give it back in cash',
   },
-  'not-unresolved': { customer: ASK_STAFF_EN, cashier: 'The outcome of this operation is already known' },
-  'unknown-method': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service does not know this operation (program versions differ?)' },
-  forbidden: { customer: `Staff needed. ${ASK_STAFF_EN}`, cashier: 'The staff PIN is needed (or it is wrong)' },
-  internal: { customer: `Something went wrong. ${ASK_STAFF_EN}`, cashier: 'Internal error of the service — make a support bundle' },
-  timeout: { customer: `The pin pad did not answer in time. ${ASK_STAFF_EN}`, cashier: 'The pin pad did not answer in time' },
-  link: { customer: `No connection to the pin pad. ${ASK_STAFF_EN}`, cashier: 'No link to the pin pad (cable, port, power)' },
-  checksum: { customer: `Pin pad communication error. ${ASK_STAFF_EN}`, cashier: 'Checksum error talking to the pin pad' },
-  cancelled: { customer: 'The operation was cancelled', cashier: 'The operation was cancelled' },
-  config: { customer: `The checkout is not set up. ${ASK_STAFF_EN}`, cashier: 'Pin-pad settings error — check the configuration' },
-  busy: { customer: 'The pin pad is busy. Wait a few seconds and try again', cashier: 'The pin pad is busy with another operation' },
-  protocol: { customer: `Pin pad communication error. ${ASK_STAFF_EN}`, cashier: 'The pin pad answered outside the protocol — check the terminal profile' },
-  usage: { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The operation was called with wrong parameters' },
-  'bridge-closed': {
+  'error.not-unresolved': { customer: ASK_STAFF_EN, cashier: 'The outcome of this operation is already known' },
+  'error.unknown-method': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service does not know this operation (program versions differ?)' },
+  'error.forbidden': { customer: `Staff needed. ${ASK_STAFF_EN}`, cashier: 'The staff PIN is needed (or it is wrong)' },
+  'error.internal': { customer: `Something went wrong. ${ASK_STAFF_EN}`, cashier: 'Internal error of the service — make a support bundle' },
+  'error.timeout': { customer: `The pin pad did not answer in time. ${ASK_STAFF_EN}`, cashier: 'The pin pad did not answer in time' },
+  'error.link': { customer: `No connection to the pin pad. ${ASK_STAFF_EN}`, cashier: 'No link to the pin pad (cable, port, power)' },
+  'error.checksum': { customer: `Pin pad communication error. ${ASK_STAFF_EN}`, cashier: 'Checksum error talking to the pin pad' },
+  'error.cancelled': { customer: 'The operation was cancelled', cashier: 'The operation was cancelled' },
+  'error.config': { customer: `The checkout is not set up. ${ASK_STAFF_EN}`, cashier: 'Pin-pad settings error — check the configuration' },
+  'error.busy': { customer: 'The pin pad is busy. Wait a few seconds and try again', cashier: 'The pin pad is busy with another operation' },
+  'error.protocol': { customer: `Pin pad communication error. ${ASK_STAFF_EN}`, cashier: 'The pin pad answered outside the protocol — check the terminal profile' },
+  'error.usage': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The operation was called with wrong parameters' },
+  'error.bridge-closed': {
     customer: `The connection to the payment service dropped. Do not pay again — ${ASK_STAFF_EN.toLowerCase()}`,
     cashier: 'The connection to the payment service dropped; the service decides the outcome — check the receipt after reconnecting',
   },
-  'bridge-refused': { customer: `The payment service is not available. ${ASK_STAFF_EN}`, cashier: 'The service refused the connection (wrong token in the link?)' },
+  'error.config-invalid': { customer: `The checkout is not set up. ${ASK_STAFF_EN}`, cashier: 'The configuration file has an error — fix the key the message names and restart' },
+  'error.bridge-refused': { customer: `The payment service is not available. ${ASK_STAFF_EN}`, cashier: 'The service refused the connection (wrong token in the link?)' },
 };
 
 const ERRORS: Readonly<Record<Locale, ErrorTable>> = { ru: ERRORS_RU, en: ERRORS_EN };
 
 export type Audience = 'customer' | 'cashier';
 
-export function isKnownErrorCode(code: string): code is UiErrorCode {
-  return Object.hasOwn(ERRORS_RU, code);
-}
-
-/** The text for an error code; an unknown code falls back to the 'internal' text. */
+/** The text for an error code, through the code table's message key; an unknown code falls back to the 'internal' text. */
 export function errorText(locale: Locale, code: string, audience: Audience): string {
-  const table = ERRORS[locale];
-  return (isKnownErrorCode(code) ? table[code] : table.internal)[audience];
+  const key = isErrorCode(code) ? ERROR_TABLE[code].message : ERROR_TABLE.internal.message;
+  return ERRORS[locale][key][audience];
 }
 
-/** Every code the catalogue covers (tests check it against the service's list). */
-export const ERROR_CODES_COVERED: readonly string[] = Object.keys(ERRORS_RU);
+/** Every code whose message key has texts in both languages (tests check it against the code table). */
+export const ERROR_CODES_COVERED: readonly string[] = ALL_ERROR_CODES.filter((code) => {
+  const key = ERROR_TABLE[code].message;
+  return Object.hasOwn(ERRORS_RU, key) && Object.hasOwn(ERRORS_EN, key);
+});

@@ -1,6 +1,7 @@
+/** The bridge refuses bad input (unknown methods, wrong shapes, oversized payloads, no PIN) and sends nothing to the pin pad. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { METHOD_NAMES } from '../../electron/ipc/contract.js';
+import { METHOD_NAMES } from '../../electron/contract/channels.js';
 import { MAX_PAYLOAD_BYTES } from '../../electron/ipc/dispatch.js';
 import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
 

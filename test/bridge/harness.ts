@@ -1,9 +1,10 @@
+/** A browser-mode rig for the bridge tests: service, emulator and bridge started in-process, and a bridge client. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { BridgeClient } from '../../electron/bridge/client.js';
-import type { EventName, EventPayloads } from '../../electron/ipc/contract.js';
+import { BridgeClient } from '../../electron/contract/bridge-client.js';
+import type { EventName, EventPayloads } from '../../electron/contract/methods.js';
 import { startWebMode, type WebMode, type WebModeOptions } from '../../scripts/web.js';
 
 export const TOKEN = 'test-token-0123456789abcdefghij';

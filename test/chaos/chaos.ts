@@ -23,7 +23,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
  * sources either way; without a bundle the sources run through tsx.
  */
 async function bundlePrograms(): Promise<Programs> {
-  const outdir = join(ROOT, 'node_modules', '.cache', 'chaos');
+  // Inside the project (so the bundles find its packages), one folder per run (runs may overlap).
+  const outdir = join(ROOT, 'node_modules', '.cache', 'chaos', String(process.pid));
   try {
     await build({
       entryPoints: [join(ROOT, 'test', 'chaos', 'service-child.ts'), join(ROOT, 'native', 'cli', 'emulator-main.ts')],
@@ -103,6 +104,7 @@ export async function runChaos(seeds: readonly number[], log: (line: string) => 
     const kept = process.env.KEEP_CHAOS_DIRS || summary.failedSeeds.length > 0 || summary.unresolved > 0;
     if (kept) log(`chaos: data folders kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
+    if (programs !== SOURCE_PROGRAMS) rmSync(join(ROOT, 'node_modules', '.cache', 'chaos', String(process.pid)), { recursive: true, force: true });
   }
   return summary;
 }

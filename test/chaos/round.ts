@@ -181,7 +181,8 @@ export async function runRound(plan: RoundPlan, dir: string, profilePath: string
           }
           result = reconcile(journal, readLedger(ledgerPath));
           const clean = result.unresolved === 0 && result.doubleCharges + result.lostApprovals + result.phantoms === 0 && journal.reversingWatches === 0;
-          return clean && Date.now() - quietSince >= 1000 && (journal.activeWatches === 0 || Date.now() - flowEnded > plan.lateBoundMs);
+          // Every late-payment watch ended (found, or a final "not paid" after its deadline), and no late payment still possible.
+          return clean && Date.now() - quietSince >= 1000 && journal.activeWatches === 0 && Date.now() - flowEnded > plan.lateBoundMs;
         },
         SETTLE_LIMIT_MS,
         250,

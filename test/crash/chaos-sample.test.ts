@@ -16,6 +16,10 @@ const REGRESSION_SEEDS: readonly number[] = [
   1401869694,
   // A QR paid late while the service was down, found only after the watch's deadline had passed by the service's clock.
   3569428485,
+  // Late QR payments that landed while the watch was still open (the settle once stopped the service before the watch's deadline).
+  3070212024,
+  3071467617,
+  3075882444,
 ];
 
 describe('chaos sample: kill, restart, reconcile', () => {

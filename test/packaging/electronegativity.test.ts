@@ -11,7 +11,7 @@ const ELECTRON_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'el
  * Checks left out, each with the reason:
  * - PreloadJSCheck (PRELOAD_JS_CHECK) only says "review the use of preload scripts" wherever a preload exists.
  *   Ours is reviewed: sandboxed, context-isolated, it exposes nothing but the contract's
- *   invoke/on with channel names from electron/ipc/channels.ts (see electron/preload.ts).
+ *   invoke/on with channel names from electron/contract/channels.ts (see electron/preload.ts).
  */
 const EXCLUDED = ['PreloadJSCheck'];
 

@@ -3,143 +3,18 @@
  * the test) and a hand-moved clock.
  */
 import { describe, expect, it } from 'vitest';
-import { KioskError, type EventName, type EventPayloads, type KioskApi, type MethodInput, type MethodName, type MethodOutput, type PublicConfig } from '../../electron/ipc/contract.js';
-import type { PinpadHealth } from '../../electron/service/connection.js';
-import { SERVICE_ERROR_CODES } from '../../electron/service/errors.js';
-import type { Part, Receipt } from '../../electron/service/model.js';
-import type { PaymentEvent } from '../../electron/service/payment-service.js';
+import { KioskError, SERVICE_ERROR_CODES } from '../../electron/contract/errors.js';
 import { ERROR_CODES_COVERED, errorText, t, translate } from '../../renderer/src/i18n.js';
 import { formatMoney, parseRoubles } from '../../renderer/src/money.js';
-import { bindEvents, createAppStore, kioskActions, moneyInFlight, refundStartAllowed, statusMessages, type AppStore } from '../../renderer/src/store.js';
-
-type Handler = (input: never) => unknown;
-
-class FakeApi implements KioskApi {
-  readonly calls: { method: MethodName; input: unknown }[] = [];
-  readonly handlers: Partial<Record<MethodName, Handler>> = {};
-  readonly #listeners = new Map<EventName, Set<(payload: never) => void>>();
-
-  invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-    this.calls.push({ method, input });
-    const handler = this.handlers[method];
-    if (!handler) return Promise.reject(new KioskError('unknown-method', `fake has no ${method}`));
-    try {
-      return Promise.resolve(handler(input as never) as MethodOutput<M>);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void {
-    const set = this.#listeners.get(event) ?? new Set();
-    this.#listeners.set(event, set);
-    set.add(listener as (payload: never) => void);
-    return () => set.delete(listener as (payload: never) => void);
-  }
-
-  emit<E extends EventName>(event: E, payload: EventPayloads[E]): void {
-    for (const listener of this.#listeners.get(event) ?? []) listener(payload as never);
-  }
-
-  called(method: MethodName): unknown[] {
-    return this.calls.filter((c) => c.method === method).map((c) => c.input);
-  }
-}
-
-const CONFIG: PublicConfig = {
-  mode: 'kiosk',
-  locale: 'ru',
-  qrSbp: true,
-  emulator: true,
-  pinpadTarget: '/dev/ttyS39',
-  terminalId: '00322346',
-  currencyCodeNumeric: 643,
-  timeoutSeconds: 120,
-  servicePinSet: true,
-  bank: { partialSameDayQrRefund: true, refundSwitchedPayment: true },
-  profileName: 'inpas-smartsale',
-};
-
-const HEALTH: PinpadHealth = { state: 'connected', emulator: true, target: '/dev/ttyS39', terminalId: '00322346', model: 'S300', problem: undefined, since: '2026-03-10T09:00:00.000Z' };
-
-function part(overrides: Partial<Part> & { id: string }): Part {
-  return {
-    receiptId: 'R1',
-    kind: 'payment',
-    method: 'card',
-    how: undefined,
-    refundOf: undefined,
-    amount: 10_000,
-    state: 'SENT',
-    ecrNumber: 1,
-    rrn: undefined,
-    authCode: undefined,
-    responseCode: undefined,
-    text: undefined,
-    cardMasked: undefined,
-    terminalId: undefined,
-    switchedToSbp: false,
-    refunded: 0,
-    businessDay: '2026-03-10',
-    settled: false,
-    slip: undefined,
-    qr: undefined,
-    createdAt: '2026-03-10T09:00:01.000Z',
-    updatedAt: '2026-03-10T09:00:01.000Z',
-    ...overrides,
-  };
-}
-
-function receipt(overrides: Partial<Receipt> = {}): Receipt {
-  const total = overrides.total ?? 15_000;
-  const paid = overrides.paid ?? 0;
-  return {
-    id: 'R1',
-    lines: [{ name: 'Кофе с молоком', quantity: 1, amount: total }],
-    total,
-    state: 'open',
-    paid,
-    remaining: total - paid,
-    refunded: 0,
-    parts: [],
-    blockedReason: undefined,
-    createdAt: '2026-03-10T09:00:00.000Z',
-    updatedAt: '2026-03-10T09:00:00.000Z',
-    ...overrides,
-  };
-}
-
-interface Rig {
-  api: FakeApi;
-  store: AppStore;
-  clock: { now: number };
-}
-
-async function rig(config: Partial<PublicConfig> = {}, open: Receipt = receipt()): Promise<Rig> {
-  const api = new FakeApi();
-  const clock = { now: 1_000_000 };
-  api.handlers['config.get'] = () => ({ ...CONFIG, ...config });
-  api.handlers['pinpad.health'] = () => HEALTH;
-  api.handlers['receipt.open'] = () => open;
-  api.handlers['receipt.get'] = () => open;
-  api.handlers['receipt.cancel'] = () => ({ ...open, state: 'cancelled', remaining: 0 });
-  let n = 0;
-  api.handlers['payment.start'] = () => ({ paymentId: `P${++n}` });
-  api.handlers['payment.cancel'] = () => ({ requested: true });
-  const store = createAppStore({ api, now: () => clock.now, idleMs: 60_000, doneMs: 10_000, log: () => undefined });
-  bindEvents(store, api);
-  await store.getState().init();
-  return { api, store, clock };
-}
-
-const ev = (paymentId: string, phase: PaymentEvent['phase'], extra: Partial<PaymentEvent> = {}): PaymentEvent => ({ paymentId, receiptId: 'R1', phase, ...extra });
+import { kioskActions, methodOpen, moneyInFlight, paymentId, paymentOutcome, paymentPhase, paymentQr, refundStartAllowed, statusMessages } from '../../renderer/src/store.js';
+import { ev, part, receipt, rig, type Rig } from './rig.js';
 
 /** Kiosk: goods in the cart, receipt opened, card payment P1 started. */
 async function cardPaymentRunning(r: Rig): Promise<void> {
   r.store.getState().addToCart('coffee');
   await r.store.getState().checkout();
   await r.store.getState().chooseMethod('card');
-  expect(r.store.getState().payment?.id).toBe('P1');
+  expect(paymentId(r.store.getState())).toBe('P1');
 }
 
 describe('renderer store', () => {
@@ -149,19 +24,19 @@ describe('renderer store', () => {
     const dropped = r.store.getState().droppedEvents;
 
     r.api.emit('payment', ev('P0', 'done', { part: part({ id: 'P0', state: 'APPROVED' }) }));
-    expect(r.store.getState().payment?.outcome).toBeUndefined();
+    expect(paymentOutcome(r.store.getState())).toBeUndefined();
     expect(r.store.getState().droppedEvents).toBe(dropped + 1);
 
     r.api.emit('payment', ev('P1', 'wait'));
-    expect(r.store.getState().payment?.phase).toBe('wait');
+    expect(paymentPhase(r.store.getState())).toBe('wait');
     expect(statusMessages(r.store.getState())[0]?.key).toBe('progress.card');
     expect(kioskActions(r.store.getState()).has('cancel-payment')).toBe(true);
 
     r.api.emit('payment', ev('P1', 'done', { part: part({ id: 'P1', state: 'APPROVED', amount: 15_000 }) }));
-    expect(r.store.getState().payment?.outcome).toBe('approved');
+    expect(paymentOutcome(r.store.getState())).toBe('approved');
     // A late duplicate after the outcome changes nothing.
     r.api.emit('payment', ev('P1', 'wait'));
-    expect(r.store.getState().payment?.phase).toBe('done');
+    expect(paymentPhase(r.store.getState())).toBe('done');
   });
 
   it('holds events that arrive before payment.start answers, replays its own, drops the rest', async () => {
@@ -177,8 +52,8 @@ describe('renderer store', () => {
     };
     await r.store.getState().chooseMethod('card');
     const s = r.store.getState();
-    expect(s.payment?.id).toBe('P9');
-    expect(s.payment?.outcome).toBe('approved');
+    expect(paymentId(s)).toBe('P9');
+    expect(paymentOutcome(s)).toBe('approved');
     expect(s.droppedEvents).toBeGreaterThanOrEqual(1);
   });
 
@@ -189,7 +64,7 @@ describe('renderer store', () => {
     expect(r.store.getState().payment).toMatchObject({ method: 'sbp', switched: true });
     expect(statusMessages(r.store.getState())[0]?.key).toBe('progress.qr');
     r.api.emit('payment', ev('P1', 'qr', { qr: { payload: 'https://qr.nspk.ru/AD100004BAL7227F9BNP6KNE007J9B3K', expiresAt: 2_000_000 } }));
-    expect(r.store.getState().payment?.qr?.payload).toContain('qr.nspk.ru');
+    expect(paymentQr(r.store.getState())?.payload).toContain('qr.nspk.ru');
   });
 
   it('after an unknown outcome offers no way to pay again, until the service resolves it', async () => {
@@ -200,7 +75,7 @@ describe('renderer store', () => {
     r.api.emit('receipt', receipt({ parts: [unknown], blockedReason: 'the outcome of payment P1 is not known yet', updatedAt: '2026-03-10T09:00:02.000Z' }));
 
     const s = r.store.getState();
-    expect(s.payment?.outcome).toBe('unknown');
+    expect(paymentOutcome(s)).toBe('unknown');
     expect(kioskActions(s).size).toBe(0); // no retry, no pay, no other method, no cancel
     expect(translate('ru', statusMessages(s)[0]!)).toContain('Не оплачивайте повторно');
 
@@ -210,12 +85,12 @@ describe('renderer store', () => {
     r.store.getState().otherMethod();
     expect(await r.store.getState().startPayment('card', 15_000)).toBe(false);
     expect(r.api.called('payment.start')).toHaveLength(starts);
-    expect(r.store.getState().methodOpen).toBe(false);
+    expect(methodOpen(r.store.getState())).toBe(false);
 
     // Recovery: the terminal cancelled the same transaction; the screen follows the receipt.
     const reversed = part({ id: 'P1', state: 'REVERSED', amount: 15_000, updatedAt: '2026-03-10T09:05:00.000Z' });
     r.api.emit('receipt', receipt({ parts: [reversed], updatedAt: '2026-03-10T09:00:02.000Z' }));
-    expect(r.store.getState().payment?.outcome).toBe('reversed');
+    expect(paymentOutcome(r.store.getState())).toBe('reversed');
     expect(kioskActions(r.store.getState()).has('retry')).toBe(true);
   });
 
@@ -238,7 +113,7 @@ describe('renderer store', () => {
     r.api.emit('payment', ev('P1', 'cancel-requested'));
     expect(kioskActions(r.store.getState()).has('cancel-payment')).toBe(false);
     r.api.emit('payment', ev('P1', 'done', { part: part({ id: 'P1', state: 'FAILED' }) }));
-    expect(r.store.getState().payment?.outcome).toBe('cancelled');
+    expect(paymentOutcome(r.store.getState())).toBe('cancelled');
   });
 
   it('updates the amount still due from receipt events, ignoring older and foreign receipts', async () => {
@@ -273,7 +148,7 @@ describe('renderer store', () => {
     r.clock.now += 10 * 60_000;
     r.store.getState().tick();
     expect(moneyInFlight(r.store.getState())).toBe(true);
-    expect(r.store.getState().payment?.id).toBe('P1'); // still there
+    expect(paymentId(r.store.getState())).toBe('P1'); // still there
 
     // Partly paid: still not.
     const approved = part({ id: 'P1', state: 'APPROVED', amount: 10_000, updatedAt: '2026-03-10T09:00:05.000Z' });
@@ -298,18 +173,18 @@ describe('renderer store', () => {
     r.api.emit('payment', ev('P1', 'done', { part: part({ id: 'P1', state: 'UNKNOWN' }) }));
     r.clock.now += 60 * 60_000;
     r.store.getState().tick();
-    expect(r.store.getState().payment?.outcome).toBe('unknown');
+    expect(paymentOutcome(r.store.getState())).toBe('unknown');
   });
 
   it('idle reset closes an unpaid receipt quietly', async () => {
     const r = await rig();
     r.store.getState().addToCart('coffee');
     await r.store.getState().checkout();
-    expect(r.store.getState().methodOpen).toBe(true);
+    expect(methodOpen(r.store.getState())).toBe(true);
     r.clock.now += 61_000;
     r.store.getState().tick();
     expect(r.store.getState().receipt).toBeUndefined();
-    expect(r.store.getState().methodOpen).toBe(false);
+    expect(methodOpen(r.store.getState())).toBe(false);
     expect(r.api.called('receipt.cancel')).toEqual([{ receiptId: 'R1' }]);
   });
 
@@ -317,7 +192,7 @@ describe('renderer store', () => {
     const r = await rig({ qrSbp: false });
     r.store.getState().addToCart('coffee');
     await r.store.getState().checkout();
-    expect(r.store.getState().methodOpen).toBe(false);
+    expect(methodOpen(r.store.getState())).toBe(false);
     expect(r.api.called('payment.start')).toEqual([{ receiptId: 'R1', method: 'card', amount: 15_000 }]);
     // And a decline offers no "another method" (there is none).
     r.api.emit('payment', ev('P1', 'done', { part: part({ id: 'P1', state: 'DECLINED' }) }));
@@ -328,7 +203,7 @@ describe('renderer store', () => {
     const r = await rig({ qrSbp: true });
     r.store.getState().addToCart('coffee');
     await r.store.getState().checkout();
-    expect(r.store.getState().methodOpen).toBe(true);
+    expect(methodOpen(r.store.getState())).toBe(true);
     expect(r.api.called('payment.start')).toHaveLength(0);
     await r.store.getState().chooseMethod('sbp');
     expect(r.api.called('payment.start')).toEqual([{ receiptId: 'R1', method: 'sbp', amount: 15_000 }]);
@@ -342,7 +217,7 @@ describe('renderer store', () => {
       throw new KioskError('bridge-closed', 'the connection to the service was lost');
     };
     await r.store.getState().chooseMethod('card');
-    expect(r.store.getState().payment?.lost).toBe(true);
+    expect(r.store.getState().payment.status === 'lost').toBe(true);
     expect(kioskActions(r.store.getState()).size).toBe(0);
     expect(await r.store.getState().startPayment('card', 15_000)).toBe(false);
 
@@ -352,7 +227,8 @@ describe('renderer store', () => {
     r.store.getState().setBridge(true);
     await new Promise((resolve) => setTimeout(resolve, 0));
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(r.store.getState().payment).toMatchObject({ id: 'P7', outcome: 'approved', lost: false });
+    const found = r.store.getState();
+    expect({ id: paymentId(found), outcome: paymentOutcome(found), lost: found.payment.status === 'lost' }).toMatchObject({ id: 'P7', outcome: 'approved', lost: false });
   });
 
   it('sends a refund only after its plan was shown for exactly those items', async () => {

@@ -6,7 +6,8 @@
  * process's request is written to the line as raw bytes, as a process that died would have.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PaymentService, type LatePaymentEvent } from '../../electron/service/payment-service.js';
+import type { LatePaymentEvent } from '../../electron/contract/types.js';
+import { PaymentService } from '../../electron/service/payment-service.js';
 import type { Part } from '../../electron/service/model.js';
 import { messageFromRecord } from '../../electron/service/service-types.js';
 import { encodeFrame } from '../../native/inpas/codec.js';

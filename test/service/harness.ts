@@ -26,10 +26,9 @@ import { loadProfile, type TerminalProfile } from '../../native/inpas/profile.js
 import { Session } from '../../native/inpas/session.js';
 import { Tag } from '../../native/inpas/tags.js';
 import { memoryPair, type MemoryStream } from '../../native/transport/memory.js';
-import type { PinpadHealth } from '../../electron/service/connection.js';
+import type { Part, PaymentEvent, PinpadHealth, Receipt } from '../../electron/contract/types.js';
 import { Journal } from '../../electron/service/journal.js';
-import type { Part, Receipt } from '../../electron/service/model.js';
-import { PaymentService, type PaymentEvent, type PaymentServiceOptions, type PinpadAccess } from '../../electron/service/payment-service.js';
+import { PaymentService, type PaymentServiceOptions, type PinpadAccess } from '../../electron/service/payment-service.js';
 
 export const TERMINAL_ID = '00322346';
 export const PROFILE: TerminalProfile = loadProfile();

@@ -1,5 +1,6 @@
+/** SBP payments that arrive after their QR expired: noticed, journaled, reversed when configured. */
 import { describe, expect, it } from 'vitest';
-import type { LatePaymentEvent } from '../../electron/service/payment-service.js';
+import type { LatePaymentEvent } from '../../electron/contract/types.js';
 import { sum, useServiceRigs, waitFor, type ServiceRig } from './harness.js';
 
 const { rig: makeRig } = useServiceRigs();

@@ -17,12 +17,12 @@ import {
   suggestKey,
   verifyPin,
 } from '../../electron/service/config.js';
-import { pinpadError } from '../helpers.js';
+import { configFileError } from '../helpers.js';
 
 const FILE = '/etc/kiosk/config.toml';
 const TOKEN = 'x'.repeat(8) + 'k3y-for-tests-only-0123';
 
-const configError = (run: () => unknown): PinpadError => pinpadError(run, 'config');
+const configError = configFileError;
 
 const errorOf = (text: string): string => configError(() => parseConfigText(text, FILE)).message;
 

@@ -1,12 +1,13 @@
+/** The support bundle: logs, journal extract and configuration without secrets or card data. */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { list } from 'tar';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { containsCardData } from '../../native/inpas/card-data.js';
+import { ServiceError } from '../../electron/contract/errors.js';
+import type { PinpadHealth } from '../../electron/contract/types.js';
 import { hashPin, parseConfigText } from '../../electron/service/config.js';
-import type { PinpadHealth } from '../../electron/service/connection.js';
-import { ServiceError } from '../../electron/service/errors.js';
 import { Journal } from '../../electron/service/journal.js';
 import { createLogger, createTraceWriter } from '../../electron/service/logger.js';
 import { writeSupportBundle } from '../../electron/service/support-bundle.js';

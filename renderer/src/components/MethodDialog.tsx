@@ -1,10 +1,11 @@
 /** "Оплата картой" / "Оплата QR СБП": shown only when QR payments are on (qrSBP). */
 import { useActions, useApp, useT } from '../context.js';
+import { methodOpen } from '../store.js';
 import { Modal } from './Modal.js';
 
 export function MethodDialog() {
   const t = useT();
-  const open = useApp((s) => s.methodOpen);
+  const open = useApp(methodOpen);
   const remaining = useApp((s) => s.receipt?.remaining ?? 0);
   const { chooseMethod, closeMethodDialog } = useActions();
   if (!open) return null;

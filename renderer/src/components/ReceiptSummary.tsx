@@ -1,5 +1,5 @@
 /** Total, paid and — always visible while anything is due — the amount still to pay. */
-import type { Part, Receipt } from '../../../electron/service/model.js';
+import type { Part, Receipt } from '../../../electron/contract/types.js';
 import { useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
 

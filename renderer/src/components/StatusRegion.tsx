@@ -4,16 +4,16 @@
  * "Не оплачивайте повторно" after an unknown outcome. Nothing else has this role.
  */
 import { useApp, useT } from '../context.js';
-import { statusMessages, type AppState } from '../store.js';
+import { paymentOutcome, paymentRunning, statusMessages, type AppState } from '../store.js';
 
 export type Tone = 'idle' | 'progress' | 'approved' | 'declined' | 'unknown';
 
 export function statusTone(s: AppState): Tone {
-  const p = s.payment;
-  if (s.cancellingReceipt || (p && p.outcome === undefined) || s.refund.running || s.checkingStatus || s.service.busy) return 'progress';
-  if (p?.outcome === 'unknown' || p?.lost) return 'unknown';
-  if (s.view === 'main' && p?.outcome === 'approved') return 'approved';
-  if (s.view === 'main' && p?.outcome !== undefined) return 'declined';
+  const outcome = paymentOutcome(s);
+  if (s.cancellingReceipt || paymentRunning(s) || s.refund.running || s.checkingStatus || s.service.busy) return 'progress';
+  if (outcome === 'unknown') return 'unknown';
+  if (s.view === 'main' && outcome === 'approved') return 'approved';
+  if (s.view === 'main' && outcome !== undefined) return 'declined';
   if (s.receipt?.blockedReason !== undefined && s.view === 'main') return 'unknown';
   if (s.receipt?.state === 'paid' && s.view === 'main') return 'approved';
   return 'idle';

@@ -10,7 +10,7 @@ import { PaymentProgress } from '../components/PaymentProgress.js';
 import { PinpadWarning } from '../components/PinpadWarning.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
-import { kioskActions, paymentRunning, type KioskAction } from '../store.js';
+import { kioskActions, paymentOutcome, paymentRunning, type KioskAction } from '../store.js';
 import { ServiceScreen } from './ServiceScreen.js';
 
 function useKioskActions(): ReadonlySet<KioskAction> {
@@ -38,7 +38,7 @@ export function KioskScreen() {
 function KioskReceipt() {
   const t = useT();
   const receipt = useApp((s) => s.receipt);
-  const outcome = useApp((s) => s.payment?.outcome);
+  const outcome = useApp(paymentOutcome);
   const blocked = useApp((s) => s.receipt?.blockedReason !== undefined);
   const actions = useKioskActions();
   const { checkout, retry, otherMethod, requestCancelReceipt, finish } = useActions();

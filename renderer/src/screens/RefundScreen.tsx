@@ -5,8 +5,7 @@
  * send it.
  */
 import { useId, useState, type FormEvent } from 'react';
-import type { Part } from '../../../electron/service/model.js';
-import type { RefundPlanItem } from '../../../electron/service/payment-service.js';
+import type { Part, RefundPlanItem } from '../../../electron/contract/types.js';
 import { PartsList, ReceiptSummary } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
@@ -96,14 +95,13 @@ function methodName(t: ReturnType<typeof useT>, part: Part): string {
 
 function RefundReceipt() {
   const t = useT();
-  const s = useApp((x) => x);
-  const f = s.refund;
+  const f = useApp((s) => s.refund);
+  const allowed = useApp(refundStartAllowed);
   const receipt = f.receipt!;
   const { refundDraft, refundPlan, refundStart, refundOfferCash, refundReset } = useActions();
   const payments = refundablePayments(receipt);
   const items = selectedRefundItems(f);
   const canPlan = !f.running && !f.planning && items !== undefined && items.length > 0;
-  const allowed = refundStartAllowed(s);
   const id = useId();
   return (
     <section className="refund-receipt" aria-labelledby={`${id}-title`}>

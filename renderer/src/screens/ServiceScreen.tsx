@@ -4,7 +4,7 @@
  * outcomes, journal search, a support bundle, and quitting a kiosk.
  */
 import { useId, useState, type FormEvent } from 'react';
-import type { Part } from '../../../electron/service/model.js';
+import type { Part } from '../../../electron/contract/types.js';
 import { partLabel } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';

@@ -4,7 +4,7 @@
  * in a sensible tab order, Escape cancels the operation on the pin pad.
  */
 import { useEffect, useId, useState } from 'react';
-import type { PartMethod } from '../../../electron/service/model.js';
+import type { PartMethod } from '../../../electron/contract/types.js';
 import { Catalogue } from '../components/Catalogue.js';
 import { Modal } from '../components/Modal.js';
 import { PaymentProgress } from '../components/PaymentProgress.js';
@@ -13,7 +13,7 @@ import { PartsList, ReceiptSummary } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
 import { kopecksToInput, parseRoubles } from '../money.js';
-import { hasUnresolvedParts, paymentRunning, type View } from '../store.js';
+import { hasUnresolvedParts, paymentOutcome, paymentRunning, type View } from '../store.js';
 import { RefundScreen } from './RefundScreen.js';
 import { ServiceScreen } from './ServiceScreen.js';
 
@@ -90,7 +90,7 @@ function PartForm() {
   const locale = useApp((s) => s.locale);
   const receipt = useApp((s) => s.receipt);
   const running = useApp(paymentRunning);
-  const outcome = useApp((s) => s.payment?.outcome);
+  const outcome = useApp(paymentOutcome);
   const qrSbp = useApp((s) => s.config?.qrSbp ?? false);
   const busy = useApp((s) => s.cancellingReceipt || s.checkingStatus || !s.bridgeUp);
   const { startPayment, requestCancelReceipt, finish, checkStatus } = useActions();

@@ -1,10 +1,9 @@
 /** The contract's methods, implemented by the service. No electron import: both bindings use this. */
-import type { PinpadHealth } from '../service/connection.js';
-import { ServiceError } from '../service/errors.js';
-import type { Journal } from '../service/journal.js';
-import type { PaymentService } from '../service/payment-service.js';
-import type { EventName, PublicConfig } from './contract.js';
-import type { Handlers } from './dispatch.js';
+import { ServiceError } from '../contract/errors.js';
+import type { EventName, Handlers } from '../contract/methods.js';
+import type { PinpadHealth, PublicConfig } from '../contract/types.js';
+import type { Journal } from './journal.js';
+import type { PaymentService } from './payment-service.js';
 
 export interface HandlerDeps {
   readonly service: PaymentService;

@@ -2,9 +2,9 @@
  * The contract over the bridge, for the browser UI, tests and integrations. It uses only
  * the standard WebSocket API, so the same file runs in Chromium and (with `ws`) in Node.
  */
-import type { EventName, EventPayloads, KioskApi, MethodInput, MethodName, MethodOutput } from '../ipc/contract.js';
-import { KioskError, type WireResult } from '../ipc/wire.js';
-import type { ServerMessage } from './protocol.js';
+import type { ServerMessage } from './bridge-protocol.js';
+import { KioskError, errorFromWire, parseWireError, toWireError, type WireResult } from './errors.js';
+import type { EventName, EventPayloads, KioskApi, MethodInput, MethodName, MethodOutput } from './methods.js';
 
 interface SocketLike {
   readonly readyState: number;
@@ -63,7 +63,7 @@ export class BridgeClient implements KioskApi {
           this.#pending.delete(message.id);
           const result = message.result;
           if (result.ok) waiter.resolve(result.value);
-          else waiter.reject(new KioskError(result.error.code, result.error.message, result.error.data));
+          else waiter.reject(errorFromWire(parseWireError(result.error)));
         } else if (message.type === 'event') {
           for (const listener of this.#listeners.get(message.name) ?? []) listener(message.payload as never);
         }
@@ -109,8 +109,7 @@ export class BridgeClient implements KioskApi {
     try {
       return { ok: true, value: await this.invoke(method as MethodName, input as never) };
     } catch (error) {
-      if (error instanceof KioskError) return { ok: false, error: { code: error.code, message: error.message, ...(error.data ? { data: error.data } : {}) } };
-      throw error;
+      return { ok: false, error: toWireError(error) };
     }
   }
 

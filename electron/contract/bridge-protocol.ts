@@ -1,8 +1,6 @@
-/** Messages of the WebSocket bridge (JSON text frames). */
-import type { EventName, WireResult } from '../ipc/contract.js';
-
-export type ClientMessage =
-  { readonly type: 'hello'; readonly token: string } | { readonly type: 'invoke'; readonly id: number; readonly method: string; readonly input: unknown };
+/** Messages of the WebSocket bridge (JSON text frames), its path and close codes. */
+import type { WireResult } from './errors.js';
+import type { EventName } from './methods.js';
 
 export type ServerMessage =
   | { readonly type: 'ready' }

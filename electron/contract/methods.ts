@@ -1,20 +1,15 @@
 /**
- * The one contract between the UI and the main process: invoke methods with their input
- * schemas and output types, and event streams with their payload types. The Electron IPC
- * binding and the WebSocket bridge are both generated from this table; nothing else names
- * a channel. Runtime schemas (zod) validate every input in main; outputs are typed.
- *
- * This file is imported by the renderer too, so it only imports types from the service.
+ * The method/event table: invoke methods with their zod input schemas and output types, and
+ * event streams with their payload types. Electron IPC and the WebSocket bridge are both
+ * generated from it; main validates every input with these schemas.
  */
 import { z } from 'zod';
-import { EVENT_NAMES, METHOD_NAMES, eventChannel, invokeChannel, type EventNameList, type MethodNameList } from './channels.js';
-import type { PinpadHealth } from '../service/connection.js';
-import type { Part, Receipt } from '../service/model.js';
-import type { LatePaymentEvent, PaymentEvent, RefundPlanItem, ServiceOperationResult } from '../service/payment-service.js';
+import type { EventNameList, MethodNameList } from './channels.js';
+import type { AuditView, LatePaymentEvent, Part, PaymentEvent, PinpadHealth, PublicConfig, Receipt, RefundPlanItem, ServiceOperationResult } from './types.js';
 
 /** 100 million roubles: larger is a typo. */
 const MAX_KOPECKS = 10_000_000_000;
-export const kopecks = z.number().int().positive().max(MAX_KOPECKS);
+const kopecks = z.number().int().positive().max(MAX_KOPECKS);
 const id = z
   .string()
   .min(1)
@@ -28,30 +23,6 @@ const line = z.strictObject({
 });
 
 const refundItem = z.strictObject({ paymentId: id, amount: kopecks, cash: z.boolean().optional() });
-
-export interface AuditView {
-  readonly at: string;
-  readonly receiptId: string | null;
-  readonly partId: string | null;
-  readonly fromState: string | null;
-  readonly toState: string | null;
-  readonly event: string;
-  readonly detail: string | null;
-}
-
-export interface PublicConfig {
-  readonly mode: 'kiosk' | 'till';
-  readonly locale: 'ru' | 'en';
-  readonly qrSbp: boolean;
-  readonly emulator: boolean;
-  readonly pinpadTarget: string;
-  readonly terminalId: string;
-  readonly currencyCodeNumeric: number;
-  readonly timeoutSeconds: number;
-  readonly servicePinSet: boolean;
-  readonly bank: { readonly partialSameDayQrRefund: boolean; readonly refundSwitchedPayment: boolean };
-  readonly profileName: string;
-}
 
 /** One method: its input schema, its output type (phantom), and whether it needs the service PIN. */
 interface MethodSpec<I extends z.ZodType, O> {
@@ -118,7 +89,22 @@ void namesAgree;
 void eventsAgree;
 export type MethodInput<M extends MethodName> = z.input<(typeof METHODS)[M]['input']>;
 export type MethodOutput<M extends MethodName> = (typeof METHODS)[M]['output'];
-export { METHOD_NAMES, EVENT_NAMES };
+
+/** Per window / per bridge client, on the main side. */
+export interface CallContext {
+  /** The service PIN was entered on this client. */
+  unlocked: boolean;
+  /** Who is calling, for logs: "window 1", "bridge 127.0.0.1:53422". */
+  readonly caller: string;
+}
+
+/** A method's input after its schema parsed it. */
+export type ParsedInput<M extends MethodName> = z.output<(typeof METHODS)[M]['input']>;
+
+/** What the main side implements: one handler per method. */
+export type Handlers = {
+  [M in MethodName]: (input: ParsedInput<M>, ctx: CallContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
+};
 
 export interface EventPayloads {
   payment: PaymentEvent;
@@ -133,7 +119,3 @@ export interface KioskApi {
   invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
 }
-
-export { KioskError, type WireError, type WireResult } from './wire.js';
-
-export { invokeChannel, eventChannel };

@@ -1,0 +1,142 @@
+/**
+ * One error model for every layer: the code table (pin pad, service, bridge) with a message key
+ * per code, the contract's error classes, and how an error crosses a boundary as
+ * `{ code, message, data }` and is rebuilt as the same class on the other side.
+ */
+import { ERROR_CODES as PINPAD_ERROR_CODES, PinpadError, type ErrorCode as PinpadErrorCode } from '../../native/inpas/errors.js';
+
+/** Codes of the main-process service (and of the binding that validates its input). */
+export const SERVICE_ERROR_CODES = [
+  'invalid-input',
+  'not-found',
+  'receipt-closed',
+  'receipt-blocked',
+  'amount-exceeds-remaining',
+  'method-disabled',
+  'cash-only-at-till',
+  'pinpad-busy',
+  'pinpad-offline',
+  'refund-exceeds-paid',
+  'not-refundable',
+  'sbp-partial-same-day',
+  'switched-refund-cash',
+  'not-unresolved',
+  'unknown-method',
+  'forbidden',
+  'internal',
+] as const;
+export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
+
+/** A configuration file that cannot be used (syntax, unknown key, wrong type): the app does not start. */
+export const CONFIG_ERROR_CODES = ['config-invalid'] as const;
+type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
+
+/** Codes the bridge client makes itself, when the service cannot be reached. */
+export const BRIDGE_ERROR_CODES = ['bridge-closed', 'bridge-refused'] as const;
+type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
+
+export type ErrorCode = PinpadErrorCode | ServiceErrorCode | ConfigErrorCode | BridgeErrorCode;
+export type ErrorLayer = 'pinpad' | 'service' | 'config' | 'bridge';
+/** The catalogue key of the texts for people (customer and cashier, ru and en). */
+export type ErrorMessageKey = `error.${ErrorCode}`;
+
+export interface ErrorEntry {
+  readonly layer: ErrorLayer;
+  readonly message: ErrorMessageKey;
+}
+
+function entries<C extends ErrorCode>(layer: ErrorLayer, codes: readonly C[]): [C, ErrorEntry][] {
+  return codes.map((code) => [code, { layer, message: `error.${code}` }]);
+}
+
+/** The one code table. The pin-pad codes come from native's own leaf list (native imports nothing of ours). */
+export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorEntry>> = Object.freeze(
+  Object.fromEntries([...entries('pinpad', PINPAD_ERROR_CODES), ...entries('service', SERVICE_ERROR_CODES), ...entries('config', CONFIG_ERROR_CODES), ...entries('bridge', BRIDGE_ERROR_CODES)]) as Record<
+    ErrorCode,
+    ErrorEntry
+  >,
+);
+
+export const ALL_ERROR_CODES: readonly ErrorCode[] = Object.keys(ERROR_TABLE) as ErrorCode[];
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_TABLE, code);
+}
+
+/** How every error crosses a boundary. */
+export interface WireError {
+  readonly code: string;
+  readonly message: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+export type WireResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
+
+/** An error of the contract: a code from the table, a message for logs, optional data. */
+export class KioskError extends Error {
+  override readonly name: string = 'KioskError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly data?: Readonly<Record<string, unknown>>,
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? undefined : { cause });
+  }
+
+  toJSON(): WireError {
+    return this.data === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, data: this.data };
+  }
+}
+
+/** An error of the service's rules (amounts, receipt state, refund rules, the PIN). */
+export class ServiceError extends KioskError {
+  override readonly name = 'ServiceError';
+  declare readonly code: ServiceErrorCode;
+  constructor(code: ServiceErrorCode, message: string, data?: Readonly<Record<string, unknown>>) {
+    super(code, message, data);
+  }
+}
+
+/** A configuration file that cannot be used; the message names the file and the key. */
+export class ConfigError extends KioskError {
+  override readonly name = 'ConfigError';
+  declare readonly code: ConfigErrorCode;
+  constructor(message: string, options: { data?: Record<string, unknown>; cause?: unknown } = {}) {
+    super('config-invalid', message, options.data, options.cause);
+  }
+}
+
+/** Any error that carries a code of the table. */
+export type CodedError = KioskError | PinpadError;
+
+/** An error as data, for a result or a message. Anything without a code of ours is 'internal'. */
+export function toWireError(error: unknown): WireError {
+  if (error instanceof KioskError || error instanceof PinpadError) return error.toJSON();
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Reads an error that arrived as data; what is not a `{ code, message, data? }` is 'internal'. */
+export function parseWireError(value: unknown): WireError {
+  if (typeof value !== 'object' || value === null) return { code: 'internal', message: String(value) };
+  const { code, message, data } = value as Record<string, unknown>;
+  const text = typeof message === 'string' ? message : String(code ?? 'error');
+  if (typeof code !== 'string') return { code: 'internal', message: text };
+  return typeof data === 'object' && data !== null ? { code, message: text, data: data as Record<string, unknown> } : { code, message: text };
+}
+
+/** Rebuilds the error's class from its code: a pin-pad code gives a PinpadError, a service code a ServiceError. */
+export function errorFromWire(wire: WireError): CodedError {
+  const code = wire.code;
+  if (!isErrorCode(code)) return new KioskError('internal', wire.message, { ...wire.data, code });
+  switch (ERROR_TABLE[code].layer) {
+    case 'pinpad':
+      return PinpadError.fromJSON({ code: code as PinpadErrorCode, message: wire.message, ...(wire.data ? { data: wire.data } : {}) });
+    case 'service':
+      return new ServiceError(code as ServiceErrorCode, wire.message, wire.data);
+    case 'config':
+      return new ConfigError(wire.message, wire.data ? { data: { ...wire.data } } : {});
+    default:
+      return new KioskError(code, wire.message, wire.data);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The data that crosses the boundary: receipts, parts, events, pin-pad health, refund plans and
+ * service results. The service implements these shapes; the renderer and the bridge read them.
+ */
+
+export const PART_STATES = ['INTENT', 'SENT', 'APPROVED', 'DECLINED', 'FAILED', 'UNKNOWN', 'REVERSED', 'REFUNDED'] as const;
+export type PartState = (typeof PART_STATES)[number];
+
+/** States in which the terminal may hold money we do not know about. */
+export const UNRESOLVED_STATES: ReadonlySet<PartState> = new Set(['INTENT', 'SENT', 'UNKNOWN']);
+
+export type PartMethod = 'card' | 'sbp' | 'cash';
+/** A payment takes money; a refund (void, refund, cash refund) gives it back. */
+export type PartKind = 'payment' | 'refund';
+/** How a refund is done at the terminal. */
+export type RefundHow = 'void' | 'refund' | 'cash';
+
+export type ReceiptState =
+  /** Money still due. */
+  | 'open'
+  /** Exactly covered. */
+  | 'paid'
+  /** Cancelled: every approved part was given back. */
+  | 'cancelled';
+
+export interface ReceiptLine {
+  readonly name: string;
+  readonly quantity: number;
+  /** Kopecks for the whole line. */
+  readonly amount: number;
+}
+
+export interface QrInfo {
+  readonly payload: string | undefined;
+  /** ms since the epoch. */
+  readonly expiresAt: number;
+}
+
+export interface Part {
+  readonly id: string;
+  readonly receiptId: string;
+  readonly kind: PartKind;
+  readonly method: PartMethod;
+  /** For refunds: how it is done. */
+  readonly how: RefundHow | undefined;
+  /** For refunds: the payment part it gives money back for. */
+  readonly refundOf: string | undefined;
+  readonly amount: number;
+  readonly state: PartState;
+  /** Till transaction number (field 26); never reused. Cash parts have none. */
+  readonly ecrNumber: number | undefined;
+  readonly rrn: string | undefined;
+  readonly authCode: string | undefined;
+  readonly responseCode: string | undefined;
+  readonly text: string | undefined;
+  readonly cardMasked: string | undefined;
+  readonly terminalId: string | undefined;
+  /** The customer switched this card sale to SBP with key 1. */
+  readonly switchedToSbp: boolean;
+  /** How much of this payment has been given back (approved refunds). */
+  readonly refunded: number;
+  /** Local business day (YYYY-MM-DD) on which it was approved; decides void vs refund. */
+  readonly businessDay: string;
+  /** A settlement has happened since this payment: a void no longer works. */
+  readonly settled: boolean;
+  readonly slip: { readonly customer?: string; readonly cashier?: string } | undefined;
+  readonly qr: QrInfo | undefined;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface Receipt {
+  readonly id: string;
+  readonly lines: readonly ReceiptLine[];
+  readonly total: number;
+  readonly state: ReceiptState;
+  /** Σ approved payments − Σ approved refunds. */
+  readonly paid: number;
+  /** total − paid, while open. */
+  readonly remaining: number;
+  readonly refunded: number;
+  readonly parts: readonly Part[];
+  /** Why no money operation is accepted now (an unresolved part), or undefined. */
+  readonly blockedReason: string | undefined;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type PaymentPhase = 'intent' | 'sent' | 'wait' | 'screen' | 'qr' | 'method-switched' | 'cancel-requested' | 'done';
+
+export interface PaymentEvent {
+  readonly paymentId: string;
+  readonly receiptId: string;
+  readonly phase: PaymentPhase;
+  readonly text?: string;
+  readonly qr?: { readonly payload: string | undefined; readonly expiresAt: number };
+  readonly part?: Part;
+}
+
+export interface LatePaymentEvent {
+  readonly receiptId: string;
+  readonly paymentId: string;
+  readonly latePartId: string;
+  readonly amount: number;
+  readonly reversed: boolean;
+}
+
+export interface RefundPlanItem {
+  readonly paymentId: string;
+  readonly amount: number;
+  readonly how: RefundHow;
+  readonly method: PartMethod;
+  /** Why this way (shown to the cashier). */
+  readonly reason: string;
+  readonly needsCard: boolean;
+}
+
+/** How a pin-pad operation ended, as the driver reports it. */
+export type OperationStatus = 'approved' | 'declined' | 'failed' | 'unknown';
+
+export interface ServiceOperationResult {
+  readonly status: OperationStatus;
+  readonly text: string | undefined;
+  readonly slip: { readonly customer?: string; readonly cashier?: string; readonly cardType?: string } | undefined;
+  readonly terminalId: string | undefined;
+  readonly model: string | undefined;
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
+
+export interface PinpadHealth {
+  readonly state: ConnectionState;
+  /** The built-in emulator stands in for a pin pad. */
+  readonly emulator: boolean;
+  readonly target: string;
+  readonly terminalId: string | undefined;
+  readonly model: string | undefined;
+  /** Why it is not connected, in words. */
+  readonly problem: string | undefined;
+  readonly since: string;
+}
+
+export interface AuditView {
+  readonly at: string;
+  readonly receiptId: string | null;
+  readonly partId: string | null;
+  readonly fromState: string | null;
+  readonly toState: string | null;
+  readonly event: string;
+  readonly detail: string | null;
+}
+
+export interface PublicConfig {
+  readonly mode: 'kiosk' | 'till';
+  readonly locale: 'ru' | 'en';
+  readonly qrSbp: boolean;
+  readonly emulator: boolean;
+  readonly pinpadTarget: string;
+  readonly terminalId: string;
+  readonly currencyCodeNumeric: number;
+  readonly timeoutSeconds: number;
+  readonly servicePinSet: boolean;
+  readonly bank: { readonly partialSameDayQrRefund: boolean; readonly refundSwitchedPayment: boolean };
+  readonly profileName: string;
+}

@@ -1,0 +1,132 @@
+/**
+ * The events slice: the contract's events (payment, receipt, pin pad, late payment) and the
+ * connection to the service. An event for another payment or an older receipt is dropped.
+ */
+import type { KioskApi } from '../../../electron/contract/methods.js';
+import type { LatePaymentEvent, PaymentEvent, PinpadHealth, Receipt } from '../../../electron/contract/types.js';
+import type { Kit } from './kit.js';
+import { findLostPayment } from './payment.js';
+import { applyEvent, hold, idOf } from './payment-phases.js';
+import { isNotOlder } from './receipts.js';
+import { patchRefund } from './refund.js';
+import type { AppStore, Store } from './types.js';
+import { toUiError } from './ui-error.js';
+
+export interface EventsState {
+  /** The connection to the service (always true in Electron). */
+  readonly bridgeUp: boolean;
+  readonly health: PinpadHealth | undefined;
+  /** Events dropped as stale or foreign (diagnostics and tests). */
+  readonly droppedEvents: number;
+}
+
+export interface EventsActions {
+  setBridge(up: boolean): void;
+  resync(): Promise<void>;
+  onPaymentEvent(event: PaymentEvent): void;
+  onReceiptEvent(receipt: Receipt): void;
+  onPinpadEvent(health: PinpadHealth): void;
+  onLatePayment(event: LatePaymentEvent): void;
+}
+
+export function createEventsSlice(kit: Kit): EventsState & EventsActions {
+  const { api, set, get, log } = kit;
+  const dropOne = (): void => set({ droppedEvents: get().droppedEvents + 1 });
+  return {
+    bridgeUp: !kit.bridged,
+    health: undefined,
+    droppedEvents: 0,
+
+    setBridge(up) {
+      const was = get().bridgeUp;
+      set({ bridgeUp: up });
+      if (up && !was && get().ready) void get().resync();
+    },
+
+    async resync() {
+      try {
+        const [config, health] = await Promise.all([api.invoke('config.get', {}), api.invoke('pinpad.health', {})]);
+        set({ config, mode: config.mode, health, ready: true, bootError: undefined });
+        const r = get().receipt;
+        if (r) kit.setReceipt(await api.invoke('receipt.get', { receiptId: r.id }), true);
+        findLostPayment(kit);
+        const f = get().refund;
+        if (f.receipt) patchRefund(kit, { receipt: await api.invoke('receipt.get', { receiptId: f.receipt.id }) });
+      } catch (error) {
+        log('resync failed', toUiError(error));
+      }
+    },
+
+    onPaymentEvent(event) {
+      const s = get();
+      const p = s.payment;
+      // payment.start has not answered yet: hold the event until we know the id.
+      const held = hold(p, event);
+      if (held) {
+        set({ payment: held });
+        return;
+      }
+      if (idOf(p) === event.paymentId) {
+        // Its own event; after the outcome it changes nothing (the receipt reconciles later changes).
+        const next = applyEvent(p, event);
+        if (next) set({ payment: next });
+        return;
+      }
+      const f = s.refund;
+      if (f.running && f.receipt?.id === event.receiptId) {
+        patchRefund(kit, {
+          progress: {
+            paymentId: event.paymentId,
+            phase: event.phase,
+            text: event.text ?? (f.progress?.paymentId === event.paymentId ? f.progress.text : undefined),
+          },
+        });
+        return;
+      }
+      dropOne();
+    },
+
+    onReceiptEvent(receipt) {
+      const s = get();
+      let used = false;
+      if (s.receipt?.id === receipt.id) {
+        kit.setReceipt(receipt);
+        used = true;
+      }
+      const f = get().refund;
+      if (f.receipt?.id === receipt.id && isNotOlder(receipt, f.receipt)) {
+        patchRefund(kit, { receipt });
+        used = true;
+      }
+      if (f.results?.some((r) => r.id === receipt.id)) {
+        patchRefund(kit, { results: f.results.map((r) => (r.id === receipt.id && isNotOlder(receipt, r) ? receipt : r)) });
+        used = true;
+      }
+      if (!used) dropOne();
+    },
+
+    onPinpadEvent(health) {
+      set({ health });
+    },
+
+    onLatePayment(event) {
+      const s = get();
+      if (s.mode === 'kiosk' && s.receipt?.id !== event.receiptId) return;
+      set({ notice: { key: event.reversed ? 'late.reversed' : 'late.kept', money: { amount: event.amount } } });
+    },
+  };
+}
+
+/** Subscribes the store to the contract's events; returns the unsubscribe. */
+export function bindEvents(store: AppStore, api: KioskApi): () => void {
+  const s = (): Store => store.getState();
+  const offs = [
+    api.on('payment', (event) => s().onPaymentEvent(event)),
+    api.on('receipt', (receipt) => s().onReceiptEvent(receipt)),
+    api.on('pinpad', (health) => s().onPinpadEvent(health)),
+    api.on('late-payment', (event) => s().onLatePayment(event)),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * The service slice (behind the PIN): terminal operations one at a time, the journal, the
+ * unknown outcomes and their recovery, the support bundle, quitting the app.
+ */
+import type { AuditView, Part, ServiceOperationResult } from '../../../electron/contract/types.js';
+import type { TextKey } from '../i18n.js';
+import type { Kit } from './kit.js';
+import { toUiError } from './ui-error.js';
+
+export type ServiceOp = 'test' | 'settle' | 'reportShort' | 'reportFull' | 'slipCopy';
+
+interface ServiceState {
+  readonly unlocked: boolean;
+  readonly pinError: boolean;
+  readonly busy: ServiceOp | 'resolve' | undefined;
+  readonly lastOp: { readonly op: ServiceOp; readonly result: ServiceOperationResult } | undefined;
+  readonly journal: readonly AuditView[] | undefined;
+  readonly unknowns: readonly Part[] | undefined;
+  readonly bundlePath: string | undefined;
+}
+
+export interface ServiceSliceState {
+  readonly service: ServiceState;
+}
+
+export interface ServiceActions {
+  serviceUnlock(pin: string): Promise<boolean>;
+  serviceLock(): Promise<void>;
+  serviceRun(op: ServiceOp): Promise<void>;
+  serviceJournal(filter: { receiptId?: string; paymentId?: string }): Promise<void>;
+  serviceUnknowns(): Promise<void>;
+  serviceResolve(paymentId?: string): Promise<void>;
+  serviceResolveManually(input: { paymentId: string; decision: 'approved' | 'declined'; note: string; rrn?: string }): Promise<boolean>;
+  serviceBundle(): Promise<void>;
+  quitApp(pin: string): Promise<void>;
+}
+
+const INITIAL_SERVICE: ServiceState = {
+  unlocked: false,
+  pinError: false,
+  busy: undefined,
+  lastOp: undefined,
+  journal: undefined,
+  unknowns: undefined,
+  bundlePath: undefined,
+};
+
+const SERVICE_OP_LABEL: Readonly<Record<ServiceOp, TextKey>> = {
+  test: 'service.test',
+  settle: 'service.settle',
+  reportShort: 'service.reportShort',
+  reportFull: 'service.reportFull',
+  slipCopy: 'service.slipCopy',
+};
+
+export function serviceOpLabel(op: ServiceOp): TextKey {
+  return SERVICE_OP_LABEL[op];
+}
+
+export function createServiceSlice(kit: Kit): ServiceSliceState & ServiceActions {
+  const { api, now, set, get, log } = kit;
+  const patch = (change: Partial<ServiceState>): void => set({ service: { ...get().service, ...change } });
+  return {
+    service: INITIAL_SERVICE,
+
+    async serviceUnlock(pin) {
+      try {
+        const { unlocked } = await api.invoke('service.unlock', { pin });
+        patch({ unlocked, pinError: !unlocked });
+        set({ lastActivity: now() });
+        return unlocked;
+      } catch (error) {
+        kit.fail(error);
+        return false;
+      }
+    },
+
+    async serviceLock() {
+      patch({ ...INITIAL_SERVICE });
+      try {
+        await api.invoke('service.lock', {});
+      } catch (error) {
+        log('service.lock failed', toUiError(error));
+      }
+    },
+
+    async serviceRun(op) {
+      // One terminal operation at a time.
+      if (get().service.busy) return;
+      patch({ busy: op, lastOp: undefined });
+      set({ error: undefined });
+      try {
+        const result =
+          op === 'test'
+            ? await api.invoke('service.test', {})
+            : op === 'settle'
+              ? await api.invoke('service.settle', {})
+              : op === 'slipCopy'
+                ? await api.invoke('service.slipCopy', {})
+                : await api.invoke('service.report', { full: op === 'reportFull' });
+        patch({ lastOp: { op, result } });
+      } catch (error) {
+        kit.fail(error);
+      } finally {
+        patch({ busy: undefined });
+        set({ lastActivity: now() });
+      }
+    },
+
+    async serviceJournal(filter) {
+      try {
+        const journal = await api.invoke('service.journal', {
+          ...(filter.receiptId ? { receiptId: filter.receiptId } : {}),
+          ...(filter.paymentId ? { paymentId: filter.paymentId } : {}),
+          limit: 200,
+        });
+        patch({ journal });
+      } catch (error) {
+        kit.fail(error);
+      }
+    },
+
+    async serviceUnknowns() {
+      try {
+        patch({ unknowns: await api.invoke('unknown.list', {}) });
+      } catch (error) {
+        kit.fail(error);
+      }
+    },
+
+    async serviceResolve(paymentId) {
+      if (get().service.busy) return;
+      patch({ busy: 'resolve' });
+      try {
+        await api.invoke('unknown.resolve', paymentId ? { paymentId } : {});
+      } catch (error) {
+        kit.fail(error);
+      } finally {
+        patch({ busy: undefined });
+      }
+      await get().serviceUnknowns();
+      const r = get().receipt;
+      if (r) {
+        try {
+          kit.setReceipt(await api.invoke('receipt.get', { receiptId: r.id }));
+        } catch (error) {
+          log('could not reload the receipt', toUiError(error));
+        }
+      }
+    },
+
+    async serviceResolveManually(input) {
+      try {
+        await api.invoke('unknown.resolveManually', {
+          paymentId: input.paymentId,
+          decision: input.decision,
+          note: input.note,
+          ...(input.rrn ? { rrn: input.rrn } : {}),
+        });
+        await get().serviceUnknowns();
+        return true;
+      } catch (error) {
+        kit.fail(error);
+        return false;
+      }
+    },
+
+    async serviceBundle() {
+      try {
+        const { path } = await api.invoke('service.supportBundle', {});
+        patch({ bundlePath: path });
+      } catch (error) {
+        kit.fail(error);
+      }
+    },
+
+    async quitApp(pin) {
+      try {
+        await api.invoke('app.quit', { pin });
+      } catch (error) {
+        kit.fail(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The session slice: boot, language, which view is up, the error and notice shown, and the
+ * kiosk's idle timer (back to the start after a while, never with money in flight).
+ */
+import type { PublicConfig } from '../../../electron/contract/types.js';
+import type { Locale, Message } from '../i18n.js';
+import type { Kit } from './kit.js';
+import { moneyInFlight } from './payment.js';
+import { toUiError, type UiError } from './ui-error.js';
+
+type Mode = 'kiosk' | 'till';
+export type View = 'main' | 'refund' | 'service';
+
+export interface SessionState {
+  readonly ready: boolean;
+  readonly bootError: UiError | undefined;
+  readonly config: PublicConfig | undefined;
+  readonly mode: Mode;
+  readonly locale: Locale;
+  readonly view: View;
+  readonly error: UiError | undefined;
+  readonly notice: Message | undefined;
+  readonly lastActivity: number;
+}
+
+export interface SessionActions {
+  init(): Promise<void>;
+  setLocale(locale: Locale): void;
+  setView(view: View): void;
+  touch(): void;
+  tick(): void;
+  clearError(): void;
+  clearNotice(): void;
+}
+
+export function createSessionSlice(kit: Kit): SessionState & SessionActions {
+  const { api, now, set, get } = kit;
+  return {
+    ready: false,
+    bootError: undefined,
+    config: undefined,
+    mode: 'kiosk',
+    locale: 'ru',
+    view: 'main',
+    error: undefined,
+    notice: undefined,
+    lastActivity: now(),
+
+    async init() {
+      try {
+        const [config, health] = await Promise.all([api.invoke('config.get', {}), api.invoke('pinpad.health', {})]);
+        set({ config, mode: config.mode, locale: config.locale, health, ready: true, bootError: undefined, lastActivity: now() });
+      } catch (error) {
+        set({ bootError: toUiError(error) });
+      }
+    },
+
+    setLocale(locale) {
+      set({ locale, lastActivity: now() });
+    },
+
+    setView(view) {
+      const s = get();
+      if (view === s.view) return;
+      if (s.mode === 'kiosk' && view === 'refund') return;
+      if (s.view === 'service' && s.service.unlocked) void get().serviceLock();
+      set({ view, error: undefined, lastActivity: now() });
+    },
+
+    touch() {
+      const t = now();
+      if (t - get().lastActivity > 250) set({ lastActivity: t });
+    },
+
+    tick() {
+      const s = get();
+      if (s.mode !== 'kiosk' || !s.ready) return;
+      const idle = now() - s.lastActivity;
+      if (s.view === 'service') {
+        if (idle >= kit.idleMs) {
+          get().setView('main');
+          set({ lastActivity: now() });
+        }
+        return;
+      }
+      const something =
+        s.cart.length > 0 || s.receipt !== undefined || s.payment.status !== 'idle' || s.error !== undefined || s.locale !== (s.config?.locale ?? s.locale);
+      if (!something || moneyInFlight(s)) return;
+      const finished = s.receipt !== undefined && s.receipt.state !== 'open';
+      if (idle >= (finished ? kit.doneMs : kit.idleMs)) kit.resetToStart();
+    },
+
+    clearError() {
+      set({ error: undefined });
+    },
+
+    clearNotice() {
+      set({ notice: undefined });
+    },
+  };
+}
