@@ -19,7 +19,6 @@ import { startFleetMetrics, type FleetMetrics } from './fleet-metrics.js';
 import { PinGuard } from './pin-guard.js';
 import { writeReconciliationExport } from './reconciliation-export.js';
 import { createLogger, createTraceWriter, type ServiceLogger, type TraceWriter } from './logger.js';
-import { UNRESOLVED_STATES } from './model.js';
 import { PaymentService } from './payment-service.js';
 import { writeSupportBundle } from './support-bundle.js';
 
@@ -34,10 +33,18 @@ export interface ServiceAppOptions {
   readonly quit?: () => void;
   /** Seconds the pin pad may stay silent before an answer is given up (default 45). */
   readonly responseTimeoutSeconds?: number;
+  /** How often background recovery asks again about unresolved parts, ms (default RECOVERY_RETRY_MS). */
+  readonly recoveryRetryMs?: number;
+  /** How often a late-payment watch asks about its QR, ms (default 5 s). */
+  readonly sbpPollMs?: number;
+  /** Send a connection test after start (default true; it moves no money). */
+  readonly connectionTestAtStart?: boolean;
 }
 
 /** How often a payment the recovery at start could not resolve is asked about again, ms. */
-export const RECOVERY_RETRY_MS = 5000;
+export const RECOVERY_RETRY_MS = 2000;
+/** The connection test at start gives up after this long, ms. */
+export const START_TEST_MS = 1500;
 
 export interface ServiceApp extends HandlerDeps {
   readonly config: AppConfig;
@@ -131,6 +138,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
   });
   await connection.start();
 
+  const operationTimeoutMs = config.pinpad.timeout * 1000;
   const service = new PaymentService({
     journal,
     pinpad: connection,
@@ -138,6 +146,11 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     mode: config.mode,
     qrSbp: qrSbp,
     reverseLatePayments: config.sbp.reverseLatePayments,
+    operationTimeoutMs,
+    // One recovery query never holds the pin pad longer than the operation timeout (nor 30 s).
+    recoveryCallMs: Math.min(operationTimeoutMs, 30_000),
+    recoveryRetryMs: options.recoveryRetryMs ?? RECOVERY_RETRY_MS,
+    ...(options.sbpPollMs !== undefined ? { sbpPollMs: options.sbpPollMs } : {}),
   });
   service.on('payment', (event) => {
     if (event.phase === 'done' || event.phase === 'intent' || event.phase === 'method-switched' || event.phase === 'cancel-requested') {
@@ -155,62 +168,24 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     }
   });
   service.on('late-payment', (event) => logger.warn({ ...event }, 'a QR payment arrived after its QR expired or was cancelled'));
+  healthListeners.add((health) => {
+    if (health.state === 'connected') service.pinpadConnected();
+  });
 
-  // Recovery at start: whatever was left in flight by a crash is resolved through the terminal.
+  // Start never waits for the pin pad: whatever a crash left in flight is recovered in the
+  // background (asked again until resolved; its receipts show "checking" meanwhile), and every
+  // late-payment watch the journal holds resumes.
   let stopped = false;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let retryRun: Promise<void> | undefined;
   const unresolved = service.listUnresolved();
-  if (unresolved.length > 0) {
-    logger.warn({ count: unresolved.length }, 'unresolved payments found at start: recovering');
-    await connection.waitConnected(5000);
-    const after = await service.recover();
-    logger.info({ states: after.map((p) => `${p.id}:${p.state}`) }, 'recovery at start done');
-    // The terminal may still be busy with what the crashed process started (a QR stays on the pin
-    // pad until it is paid or expires) and ignore the status query and the emergency cancel; or it
-    // is away. Such a part stays UNKNOWN and its receipt blocked, although the terminal answers a
-    // little later: ask again until it does (nothing else would before the next restart).
-    const left = new Set(after.filter((p) => UNRESOLVED_STATES.has(p.state)).map((p) => p.id));
-    const retry = (): void => {
-      if (stopped || left.size === 0) return;
-      retryTimer = setTimeout(() => {
-        retryRun = (async () => {
-          for (const id of [...left]) {
-            if (stopped) return;
-            const part = journal.getPart(id);
-            // Resolved meanwhile: by hand, or by a recovery asked for from the screen.
-            if (!part || !UNRESOLVED_STATES.has(part.state)) {
-              left.delete(id);
-              continue;
-            }
-            const [now] = await service.recover(id);
-            if (now && !UNRESOLVED_STATES.has(now.state)) {
-              left.delete(id);
-              logger.info({ paymentId: id, state: now.state }, 'recovery after start: resolved');
-            }
-          }
-        })()
-          .catch((error: unknown) => {
-            if (!stopped) logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'recovery after start failed; asking again');
-          })
-          .finally(() => {
-            retryRun = undefined;
-            retry();
-          });
-      }, RECOVERY_RETRY_MS);
-      retryTimer.unref?.();
-    };
-    if (left.size > 0) {
-      logger.warn({ payments: [...left] }, 'recovery at start left payments unresolved (the pin pad did not answer): asking again');
-      retry();
-    }
-  }
+  if (unresolved.length > 0) logger.warn({ count: unresolved.length }, 'unresolved payments found at start: recovering in the background');
+  service.startBackground();
 
-  // A connection test at start fills in the terminal id and model of the pin-pad status (and
-  // tells at once when the configured id is wrong). It moves no money.
-  if (connection.health.state === 'connected' && !service.busyWith) {
-    // Bounded: a silent pin pad must not hold the start for a whole operation timeout.
-    await service.testConnection({ operationTimeoutMs: 10_000 }).then(
+  // A connection test fills in the terminal id and model of the pin-pad status (and tells at once
+  // when the configured id is wrong). It moves no money and runs only when nothing is being
+  // recovered; it is bounded tightly, so that a silent pin pad holds the start for a moment only,
+  // and it is over before the screens can ask for a payment.
+  if (options.connectionTestAtStart !== false && connection.health.state === 'connected' && !service.busyWith && unresolved.length === 0) {
+    await service.testConnection({ operationTimeoutMs: START_TEST_MS }).then(
       (result) => logger.info({ status: result.status, terminalId: result.terminalId, model: result.model, text: result.text }, 'connection test at start'),
       (error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'connection test at start failed'),
     );
@@ -266,12 +241,11 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     async stop() {
       if (stopped) return;
       stopped = true;
-      clearTimeout(retryTimer);
-      service.stop();
+      const background = service.stop();
       await metrics?.stop();
       await connection.stop();
-      // A recovery asking again ends at once when the connection closes; let it finish before the journal closes.
-      await retryRun;
+      // A recovery or a late-payment check ends at once when the connection closes; let it finish before the journal closes.
+      await background;
       await emulator?.stop();
       journal.close();
       trace?.close();

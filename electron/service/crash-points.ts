@@ -23,12 +23,23 @@ export const CRASH_STEPS = [
 ] as const;
 export type CrashStep = (typeof CRASH_STEPS)[number];
 
-const armed = process.env.KIOSK_CRASH_AT;
+/** Further steps the chaos suite kills at (not part of the crash matrix's table). */
+export const CHAOS_STEPS = [
+  /** The pin pad shows the QR (its WAIT frame with the QR was journaled). */
+  'qr-shown',
+] as const;
+export type ChaosStep = (typeof CHAOS_STEPS)[number];
 
-export function crashArmed(step: CrashStep): boolean {
+const armed = process.env.KIOSK_CRASH_AT;
+/** How many times the armed step is passed before it kills (KIOSK_CRASH_SKIP, default 0: the first time). */
+let skip = Number(process.env.KIOSK_CRASH_SKIP ?? '0') || 0;
+
+export function crashArmed(step: CrashStep | ChaosStep): boolean {
   return armed === step;
 }
 
-export function crashPoint(step: CrashStep): void {
-  if (armed === step) process.kill(process.pid, 'SIGKILL');
+export function crashPoint(step: CrashStep | ChaosStep): void {
+  if (armed !== step) return;
+  if (skip > 0) skip--;
+  else process.kill(process.pid, 'SIGKILL');
 }

@@ -10,13 +10,12 @@ import {
   type PartMethod,
   type PartState,
   type QrInfo,
-  type Receipt,
   type ReceiptLine,
   type ReceiptState,
   type RefundHow,
 } from './model.js';
 import { DAY_TOTALS_INDEX } from './day-totals.js';
-import { assignReceiptNumber, localDay, receiptNumber, RECEIPT_NUMBERS_MIGRATION } from './receipt-numbers.js';
+import { assignReceiptNumber, localDay, RECEIPT_NUMBERS_MIGRATION } from './receipt-numbers.js';
 
 /** Versioned migrations; each runs once, in order, inside a transaction. */
 export const MIGRATIONS: readonly string[] = [
@@ -71,6 +70,24 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Short receipt numbers per day, and the index one day's totals read.
   RECEIPT_NUMBERS_MIGRATION + DAY_TOTALS_INDEX,
+  // Late-payment watches: an SBP part whose QR may still be paid is asked about until it is paid,
+  // its deadline passes with a final "not paid", or a cashier decides. Durable across restarts.
+  `
+  CREATE TABLE late_watches (
+    part_id TEXT PRIMARY KEY REFERENCES parts(id),
+    receipt_id TEXT NOT NULL REFERENCES receipts(id),
+    ecr_number INTEGER NOT NULL,
+    amount INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    deadline_ms INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('watching', 'reversing', 'paid', 'not-paid', 'decided')),
+    late_part_id TEXT REFERENCES parts(id),
+    detail TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX late_watches_state ON late_watches(state);
+  `,
   // Close-of-day reconciliations: the parts (by rowid) each settlement closed, and the result as JSON.
   `
   CREATE TABLE reconciliations (id INTEGER PRIMARY KEY AUTOINCREMENT, business_day TEXT NOT NULL, settled_at TEXT NOT NULL,
@@ -478,31 +495,4 @@ export class Journal {
   }
 }
 
-/** Builds the receipt view: what is paid, what is still due, and whether money may move. */
-export function receiptView(journal: Journal, id: string): Receipt | undefined {
-  const row = journal.getReceiptRow(id);
-  if (!row) return undefined;
-  const parts = journal.partsOf(id);
-  const approvedPayments = parts.filter((p) => p.kind === 'payment' && (p.state === 'APPROVED' || p.state === 'REFUNDED'));
-  const paidIn = approvedPayments.reduce((sum, p) => sum + p.amount, 0);
-  const refunded = parts.filter((p) => p.kind === 'refund' && p.state === 'APPROVED').reduce((sum, p) => sum + p.amount, 0);
-  // A REVERSED payment was given back by the terminal itself (emergency cancel): it counts neither way.
-  const paid = paidIn - refunded;
-  const unresolved = parts.find((p) => p.state === 'UNKNOWN' || p.state === 'SENT' || p.state === 'INTENT');
-  return {
-    id: row.id,
-    shortNumber: receiptNumber(journal.db, id)?.number,
-    lines: row.lines,
-    total: row.total,
-    state: row.state,
-    paid,
-    remaining: row.state === 'open' ? Math.max(row.total - paid, 0) : 0,
-    refunded,
-    parts,
-    blockedReason: unresolved
-      ? `the outcome of ${unresolved.kind} ${unresolved.id} (${unresolved.method}, ${unresolved.amount} kop.) is not known yet: it must be resolved through the pin pad first`
-      : undefined,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
+export { receiptView } from './receipt-view.js';

@@ -3,6 +3,7 @@ import { hostname, homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PinpadError } from '../inpas/errors.js';
+import { findKioskJournal, JournalEcrSource } from './journal-ecr.js';
 
 /** Field 26 is 0..999999; 0 is never handed out, so a wrap goes 999999 → 1. */
 export const MAX_ECR = 999_999;
@@ -274,4 +275,26 @@ export class EcrCounter {
     }
     if (current.ino === ours.ino && current.dev === ours.dev) this.#removeQuietly(this.lockFile);
   }
+}
+
+/** Where till numbers come from: the file counter, or the kiosk app's journal. */
+export interface EcrSource {
+  /** The file the numbers are kept in. */
+  readonly file: string;
+  next(): number;
+  last(): number | undefined;
+}
+
+/**
+ * The till-number source for a `pinpad` run: an explicit --state-dir keeps the CLI's own
+ * counter; otherwise, on a machine where the kiosk app keeps a journal ($PINPAD_JOURNAL, or the
+ * installed app's), the numbers come from that journal, so the CLI and the app never reuse a
+ * number on the same pin pad; otherwise the CLI's own counter in its default place.
+ */
+export function ecrSourceFor(options: { stateDir?: string | undefined; env?: NodeJS.ProcessEnv }): EcrSource {
+  const env = options.env ?? process.env;
+  if (options.stateDir !== undefined) return new EcrCounter({ dir: options.stateDir });
+  const journal = findKioskJournal(env);
+  if (journal !== undefined) return new JournalEcrSource(journal);
+  return new EcrCounter({ dir: defaultStateDir(env) });
 }

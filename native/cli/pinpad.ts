@@ -9,7 +9,7 @@ import { resultFromError, type OperationName, type PinpadResult, type ResultCont
 import { openPinpadStack, type PinpadStack } from '../inpas/stack.js';
 import { formatTrace } from '../inpas/trace.js';
 import type { ByteStream } from '../transport/types.js';
-import { defaultStateDir, EcrCounter } from './ecr-counter.js';
+import { ecrSourceFor, type EcrSource } from './ecr-counter.js';
 import { DEFAULT_OPERATION_TIMEOUT_S, parseCommandLine, usageText, wantsJson, type Command, type Invocation, type Target } from './pinpad-args.js';
 import { describeTarget, eventPrinter, EXIT, exitCodeOf, MONEY, OPERATION_LABEL, printResult, printSetupError, type PinpadOutput } from './pinpad-output.js';
 import { probeSummary, runProbe } from './probe.js';
@@ -167,7 +167,12 @@ export async function runPinpad(argv: string[], io: PinpadIo): Promise<number> {
   } catch (error) {
     return printSetupError(asPinpadError(error, 'config'), json, io);
   }
-  const counter = needsEcrNumber(invocation.command) ? new EcrCounter({ dir: invocation.stateDir ?? defaultStateDir(io.env) }) : undefined;
+  let counter: EcrSource | undefined;
+  try {
+    counter = needsEcrNumber(invocation.command) ? ecrSourceFor({ stateDir: invocation.stateDir, env: io.env }) : undefined;
+  } catch (error) {
+    return printSetupError(asPinpadError(error, 'config'), invocation.json, io);
+  }
 
   /** Errors before anything was sent: configuration → 2, anything else → failed (3). */
   const beforeSending = (error: unknown, ecr: number | undefined): number => {

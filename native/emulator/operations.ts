@@ -255,6 +255,7 @@ async function status(t: OperationContext, request: Message, refund: boolean): P
   const rrn = request.text(spec.byRrnField)?.trim();
   let state: SbpState = 'not-found';
   let found: { rrn?: string | undefined; amount: number } | undefined;
+  let paidBySbp = false;
   if (refund) {
     const record = t.bank.refunds.find((r) => (rrn !== undefined && r.rrn === rrn) || (rrn === undefined && ecr !== undefined && r.ecrNumber === ecr));
     if (record) {
@@ -271,6 +272,7 @@ async function status(t: OperationContext, request: Message, refund: boolean): P
     if (payment) {
       state = reversed ? 'reversed' : 'done';
       found = payment;
+      paidBySbp = payment.method === 'sbp';
     } else if (qr) {
       state = qr.state === 'cancelled' ? 'rejected' : qr.state;
       found = qr;
@@ -290,6 +292,10 @@ async function status(t: OperationContext, request: Message, refund: boolean): P
     [Tag.resultText]: refund && state === 'done' ? 'ВОЗВРАТ ВЫПОЛНЕН' : texts[state],
     [Tag.rrn]: found?.rrn,
     [Tag.amount]: found?.amount,
+    // Where the profile says a status answer tells that the payment found was made by QR.
+    ...(paidBySbp && t.options.profile.sbp.statusSbpMarker
+      ? { [t.options.profile.sbp.statusSbpMarker.field]: t.options.profile.sbp.statusSbpMarker.value }
+      : {}),
   });
 }
 

@@ -21,6 +21,8 @@ export interface OperationOptions {
   readonly onEvent?: (event: DriverEvent) => void;
   /** Overrides the driver's whole-operation timeout, ms. */
   readonly operationTimeoutMs?: number;
+  /** After a cancel (the signal) is sent, how long to wait for the terminal's answer, ms (default: the response timeout). */
+  readonly abortGraceMs?: number;
 }
 
 export interface DriverOptions {
@@ -302,6 +304,7 @@ export class PinpadDriver {
         responseTimeoutMs: this.#responseTimeoutMs,
         operationTimeoutMs: options.operationTimeoutMs ?? this.#operationTimeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.abortGraceMs !== undefined ? { abortGraceMs: options.abortGraceMs } : {}),
         onEvent: onSessionEvent,
         answerOperations: this.#answerOperations(request),
       });
@@ -310,6 +313,27 @@ export class PinpadDriver {
       if (error instanceof PinpadError && error.code !== 'usage' && error.code !== 'config' && error.code !== 'busy') return resultFromError(error, context);
       throw error;
     }
+  }
+
+  /** Final answers the terminal sent outside the exchange running (the answer to a request sent before). */
+  onStrayAnswer(listener: (message: Message) => void): () => void {
+    return this.#session.onStrayAnswer(listener);
+  }
+
+  /**
+   * Whether `answer` is the terminal's final answer to `request`: the same till number (26) and
+   * the request's operation (or one it may be answered as: a sale switched to SBP).
+   */
+  isAnswerTo(request: Message, answer: Message): boolean {
+    const ecr = request.int(Tag.ecrNumber);
+    if (ecr === undefined || answer.int(Tag.ecrNumber) !== ecr || answer.has(Tag.commandMode2)) return false;
+    const op = answer.int(Tag.operation);
+    return op !== undefined && (op === request.int(Tag.operation) || this.#answerOperations(request).includes(op));
+  }
+
+  /** The typed result of a final answer that came outside its exchange. */
+  resultOf(answer: Message, ctx: ResultContext): PinpadResult {
+    return resultFromResponse(this.profile, answer, { ...ctx, terminalId: ctx.terminalId ?? (this.#terminalId || undefined) });
   }
 
   /** A card sale may be answered as the SBP payment the customer switched to; an emergency cancel as the operation it cancels. */

@@ -66,6 +66,13 @@ export const ProfileSchema = z.strictObject({
     qrExpiryField: tag.optional(),
     /** QR lifetime when the terminal does not say. */
     qrLifetimeSeconds: z.number().int().min(10).max(3600),
+    /**
+     * In a payment status answer: this field with this value means the payment found was made by
+     * SBP QR (also one a card sale was switched to with key 1); optional.
+     */
+    statusSbpMarker: z.strictObject({ field: tag, value: z.string().min(1) }).optional(),
+    /** How long after a QR expired its payment may still land at the bank, seconds (a late-payment watch lasts this long). */
+    latePaymentMarginSeconds: z.number().int().min(0).max(86_400).optional(),
   }),
   /** How the terminal reports its totals when it closes the day (settlement); optional. */
   settlement: z

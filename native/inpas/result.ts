@@ -85,6 +85,8 @@ export interface PinpadResult {
   readonly switchedToSbp: boolean;
   /** For status queries: the state of the QR payment or refund. */
   readonly sbpState: SbpState | undefined;
+  /** For payment status queries: how the payment found was made, when the profile's marker says (`statusSbpMarker`). */
+  readonly foundMethod: PaymentMethod | undefined;
   readonly model: string | undefined;
   readonly serialNumber: string | undefined;
   readonly hostDateTime: string | undefined;
@@ -161,8 +163,12 @@ export function resultFromResponse(profile: TerminalProfile, response: Message, 
 
   const switched = ctx.operation === 'sale' && ctx.requestedMethod !== 'sbp' && isSwitched(profile, response);
   let sbpState: SbpState | undefined;
+  let foundMethod: PaymentMethod | undefined;
   if (ctx.operation === 'status' || ctx.operation === 'refund-status') {
     sbpState = statusField === undefined ? undefined : profile.sbp.statusValues[String(statusField)];
+    const marker = profile.sbp.statusSbpMarker;
+    const value = marker === undefined ? undefined : response.text(marker.field)?.trim();
+    if (ctx.operation === 'status' && value !== undefined && value !== '') foundMethod = value === marker!.value ? 'sbp' : 'card';
   }
   const raw: Record<string, string> = {};
   for (const tag of RAW_ALLOWED_TAGS) {
@@ -195,6 +201,7 @@ export function resultFromResponse(profile: TerminalProfile, response: Message, 
     transactionStatus: statusField,
     switchedToSbp: switched,
     sbpState,
+    foundMethod,
     model: response.text(Tag.model)?.trim() || undefined,
     serialNumber: response.text(Tag.serialNumber)?.trim() || undefined,
     hostDateTime: response.text(Tag.hostDateTime)?.trim() || undefined,
@@ -225,6 +232,7 @@ export function resultFromError(error: PinpadError, ctx: ResultContext): PinpadR
     transactionStatus: undefined,
     switchedToSbp: false,
     sbpState: undefined,
+    foundMethod: undefined,
     model: undefined,
     serialNumber: undefined,
     hostDateTime: undefined,

@@ -64,6 +64,7 @@ export class Session {
   readonly #commandOp: number;
   readonly #commandHandler: CommandHandler;
   readonly #timers: Timers;
+  readonly #strayListeners = new Set<(message: Message) => void>();
   #busy = false;
 
   constructor(link: Link, options: SessionOptions = {}) {
@@ -72,6 +73,33 @@ export class Session {
     this.#commandOp = options.commandOperation ?? 63;
     this.#commandHandler = options.commandHandler ?? defaultCommandHandler;
     this.#timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    // Between exchanges the terminal may still send the final answer of a request an earlier
+    // process (or an exchange given up on) made: it is reported, never silently dropped.
+    link.on('message', (message) => {
+      if (this.#busy) return;
+      const op = message.int(Tag.operation);
+      if (op === this.#waitOp || this.isCommandRequest(message)) return;
+      this.#stray(message);
+    });
+  }
+
+  /**
+   * Final answers that are not the answer to the exchange running (or came while none ran): the
+   * answer to a request sent before, which its owner (a journal) may still be waiting for.
+   */
+  onStrayAnswer(listener: (message: Message) => void): () => void {
+    this.#strayListeners.add(listener);
+    return () => this.#strayListeners.delete(listener);
+  }
+
+  #stray(message: Message): void {
+    for (const listener of this.#strayListeners) {
+      try {
+        listener(message);
+      } catch {
+        // A listener's failure must not break the exchange that is running.
+      }
+    }
   }
 
   get busy(): boolean {
@@ -153,11 +181,13 @@ export class Session {
           const ecr = message.text(Tag.ecrNumber);
           if (expectedEcr !== undefined && ecr !== undefined && ecr !== expectedEcr) {
             // A late answer to an earlier request; not ours.
+            this.#stray(message);
             return;
           }
           const answerOp = message.int(Tag.operation);
           if (answerOp !== undefined && answerOp !== requestOp && !(options.answerOperations ?? []).includes(answerOp)) {
-            // An answer to another operation (a repeat of an earlier answer): not ours.
+            // An answer to another operation (the one the terminal was still busy with, or a repeat): not ours.
+            this.#stray(message);
             return;
           }
           finish(undefined, message);

@@ -93,7 +93,7 @@ describe('the journal database', () => {
     const tables = (journal.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map(
       (t) => t.name,
     );
-    expect(tables).toEqual(expect.arrayContaining(['audit', 'ecr_counter', 'parts', 'receipts']));
+    expect(tables).toEqual(expect.arrayContaining(['audit', 'ecr_counter', 'late_watches', 'parts', 'receipts']));
     const id = journal.createReceipt({ lines: [{ name: 'Хлеб', quantity: 1, amount: 5000 }], total: 5000 });
     journal.close();
     // Opening again does not run the migration a second time (it would fail on existing tables) and keeps the data.
