@@ -1,3 +1,4 @@
+/** The journal: receipts, parts and their audit trail in SQLite (WAL, synchronous=FULL), written before the pin pad acts. */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -16,6 +17,7 @@ import {
 } from './model.js';
 import { DAY_TOTALS_INDEX } from './day-totals.js';
 import { assignReceiptNumber, localDay, RECEIPT_NUMBERS_MIGRATION } from './receipt-numbers.js';
+import { RECEIPT_SEARCH_INDEXES, searchReceiptIds } from './receipt-search.js';
 
 /** Versioned migrations; each runs once, in order, inside a transaction. */
 export const MIGRATIONS: readonly string[] = [
@@ -88,6 +90,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX late_watches_state ON late_watches(state);
   `,
+  // The indexes receipt search reads: RRN, last 4 card digits, day.
+  RECEIPT_SEARCH_INDEXES,
   // Close-of-day reconciliations: the parts (by rowid) each settlement closed, and the result as JSON.
   `
   CREATE TABLE reconciliations (id INTEGER PRIMARY KEY AUTOINCREMENT, business_day TEXT NOT NULL, settled_at TEXT NOT NULL,
@@ -429,19 +433,9 @@ export class Journal {
   }
 
   /** Receipts newest first, optionally by id / RRN / till number / date prefix. */
+  /** Receipt ids matching a cashier's search text, newest first (receipt-search.ts). */
   searchReceipts(query: { text?: string; limit?: number } = {}): string[] {
-    const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
-    const text = query.text?.trim();
-    if (!text) return (this.db.prepare('SELECT id FROM receipts ORDER BY created_at DESC LIMIT ?').all(limit) as Array<{ id: string }>).map((r) => r.id);
-    const like = `%${text}%`;
-    const rows = this.db
-      .prepare(
-        `SELECT DISTINCT r.id, r.created_at FROM receipts r LEFT JOIN parts p ON p.receipt_id = r.id
-         WHERE r.id LIKE ? OR p.rrn = ? OR CAST(p.ecr_number AS TEXT) = ? OR r.created_at LIKE ? OR p.card_masked LIKE ?
-         ORDER BY r.created_at DESC LIMIT ?`,
-      )
-      .all(like, text, text, `${text}%`, `%${text}`, limit) as Array<{ id: string }>;
-    return rows.map((r) => r.id);
+    return searchReceiptIds(this.db, query);
   }
 
   audit(query: { partId?: string; receiptId?: string; limit?: number } = {}): AuditEntry[] {

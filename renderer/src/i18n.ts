@@ -158,7 +158,7 @@ const ru = {
   'till.shortcuts': 'Клавиши: Esc — отмена операции на пин-паде',
 
   'refund.title': 'Возврат',
-  'refund.search': 'Номер чека или текст позиции',
+  'refund.search': 'Номер чека, RRN, 4 последние цифры карты или товар',
   'refund.find': 'Найти чеки',
   'refund.none': 'Чеки не найдены',
   'refund.receiptRow': '{name} · {total} · {state} · {date}',
@@ -416,7 +416,7 @@ const en: Record<TextKey, string> = {
   'till.shortcuts': 'Keys: Esc — cancel the operation on the pin pad',
 
   'refund.title': 'Refund',
-  'refund.search': 'Receipt number or line text',
+  'refund.search': 'Receipt number, RRN, last 4 card digits or item',
   'refund.find': 'Find receipts',
   'refund.none': 'No receipts found',
   'refund.receiptRow': '{name} · {total} · {state} · {date}',
