@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     const shown = ui.answerToScreen;
     row('terminal answer → screen ("Оплачено")', `${ms(percentile(shown, 50))} median`, `min ${ms(Math.min(...shown))}, max ${ms(Math.max(...shown))} over ${shown.length} card payments, Chromium`);
   }
-  rows.push(await (await import('./restart-bench.js')).restartRow());
+  rows.push(await (await import('./restart-bench.js')).restartRow(options));
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'value', 'note'][i]!.length));
   const line = (r: readonly string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(line(['measure', 'value', 'note']));

@@ -23,9 +23,9 @@
  * - 'waiting' and 'after-response' need an answer from the terminal: not run with a silent one.
  *   'during-reversal' needs a part that recovery cancels: the pay run crashes at 'after-ack', a
  *   recovery run dies at 'during-reversal' (the emergency cancel answered, not yet journaled),
- *   and a clean recovery run follows. With an approving terminal that cancel gives real money
- *   back: the terminal is still finishing the dead process's sale when the recovery's status
- *   query arrives and ignores it, so recovery cancels the charge.
+ *   and a clean recovery run follows. Only a silent terminal leads there: one that approves or
+ *   declines gives its answer to the journaled request (or to the status query) while recovery
+ *   waits for it, and what the customer completed is kept, never cancelled.
  *
  * The children are run as `node --import tsx test/crash/child.ts` (what `npx tsx` runs, minus
  * the npm and tsx wrapper processes): through the wrappers a SIGKILLed service shows up as
@@ -127,15 +127,19 @@ const GROUPS: readonly Group[] = [
 
 /** Steps that can happen with this outcome: a silent terminal sends no WAIT frame and no answer. */
 function stepsFor(group: Group): readonly CrashStep[] {
-  return group.steps ?? CRASH_STEPS.filter((step) => group.outcome !== 'silent' || (step !== 'waiting' && step !== 'after-response'));
+  return (
+    group.steps ??
+    CRASH_STEPS.filter((step) =>
+      group.outcome === 'silent' ? step !== 'waiting' && step !== 'after-response' : step !== 'during-reversal',
+    )
+  );
 }
 
 /**
  * Final states a cell's part may end in. 'none': the crash came before the part was written.
- * A charge the terminal approved may end APPROVED (the status query found it) or REVERSED (the
- * terminal was still busy with the dead till's sale and ignored the status query, so recovery
- * gave the money back by an emergency cancel); the ledger checks decide that the state tells
- * the truth either way.
+ * A charge the terminal approved ends APPROVED: recovery waits for the busy terminal's own answer
+ * (or its status answer) instead of cancelling what the customer completed; the ledger checks
+ * decide that the state tells the truth.
  */
 function expectedStates(step: CrashStep, outcome: Outcome): ReadonlyArray<PartState | 'none'> {
   switch (step) {
@@ -148,11 +152,11 @@ function expectedStates(step: CrashStep, outcome: Outcome): ReadonlyArray<PartSt
       return ['DECLINED'];
     case 'after-ack':
     case 'waiting':
-      return outcome === 'approve' ? ['APPROVED', 'REVERSED'] : ['DECLINED'];
+      return outcome === 'approve' ? ['APPROVED'] : ['DECLINED'];
     case 'after-response':
       return outcome === 'approve' ? ['APPROVED'] : ['DECLINED'];
     case 'during-reversal':
-      return outcome === 'approve' ? ['REVERSED'] : ['DECLINED'];
+      return ['DECLINED'];
   }
 }
 
@@ -591,15 +595,6 @@ describe.sequential('crash matrix: SIGKILL at every step × approve/decline/sile
             }
             // (a) (b) (c) against the bank.
             checkMoney(dataDir, ledgers, true);
-            if (step === 'during-reversal' && group.outcome === 'approve') {
-              // The money really went back once, by the cancel whose answer the killed process never journaled.
-              const ledger = readLedgers(ledgers);
-              const ecr = receipt!.parts[0]!.ecrNumber!;
-              const charge = ledger.charges.find((c) => c.ecrNumber === ecr)!;
-              expect(ledger.refunds.filter((r) => r.ofRrn === charge.rrn)).toEqual([
-                expect.objectContaining({ kind: 'emergency-cancel', amount: group.amount }),
-              ]);
-            }
             // (d) reported, not asserted.
             expect(out.recoveryMs, 'the journal recorded when the part was resolved').not.toBeNull();
             results.set(`${group.key}/${step}`, {

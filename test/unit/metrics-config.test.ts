@@ -23,7 +23,7 @@ describe('[metrics] configuration', () => {
     expect(errorOf('[metrics]\nlisten = "127.0.0.1:70000"\n')).toMatch(/metrics\.listen/);
     expect(errorOf('[metrics]\nlisten = 9464\n')).toMatch(/metrics\.listen/);
     const short = errorOf('[metrics]\ntoken = "abc123-secret"\n');
-    expect(short).toMatch(/metrics\.token.*at least 24/s);
+    expect(short).toMatch(/metrics\.token.*at least 128/s);
     expect(short).not.toContain('abc123-secret');
     expect(errorOf('[metrics]\nlisen = "127.0.0.1:9464"\n')).toMatch(/metrics\.lisen.*listen/s);
   });
