@@ -10,6 +10,7 @@ export const RECEIPT_SEARCH_INDEXES = `
   CREATE INDEX IF NOT EXISTS parts_rrn ON parts(rrn);
   CREATE INDEX IF NOT EXISTS parts_card_last4 ON parts(substr(card_masked, -4));
   CREATE INDEX IF NOT EXISTS receipts_created ON receipts(created_at);
+  CREATE INDEX IF NOT EXISTS receipt_numbers_number ON receipt_numbers(number);
 `;
 
 /** Line text is looked for in this many most recent receipts (a line is free text: no index helps). */
