@@ -14,6 +14,8 @@ export const METHOD_NAMES = [
   'unknown.list',
   'unknown.resolve',
   'unknown.resolveManually',
+  'lateWatch.list',
+  'lateWatch.end',
   'service.unlock',
   'service.lock',
   'service.test',

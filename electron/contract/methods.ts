@@ -5,7 +5,20 @@
  */
 import { z } from 'zod';
 import type { EventNameList, MethodNameList } from './channels.js';
-import type { AuditView, LatePaymentEvent, Part, PaymentEvent, PinpadHealth, PublicConfig, Receipt, ReconciliationExport, RefundPlanItem, ServiceOperationResult, SettlementResult } from './types.js';
+import type {
+  AuditView,
+  LatePaymentEvent,
+  LateWatchView,
+  Part,
+  PaymentEvent,
+  PinpadHealth,
+  PublicConfig,
+  Receipt,
+  ReconciliationExport,
+  RefundPlanItem,
+  ServiceOperationResult,
+  SettlementResult,
+} from './types.js';
 
 /** 100 million roubles: larger is a typo. */
 const MAX_KOPECKS = 10_000_000_000;
@@ -62,6 +75,10 @@ export const METHODS = {
     }),
     true,
   ),
+  /** Open late-payment watches (QR parts that may still be paid). */
+  'lateWatch.list': method<LateWatchView[]>()(none),
+  /** A cashier ends a watch; the note goes to the audit trail. */
+  'lateWatch.end': method<LateWatchView>()(z.strictObject({ paymentId: id, note: z.string().trim().min(3).max(200) })),
   'service.unlock': method<{ unlocked: boolean }>()(z.strictObject({ pin: z.string().min(1).max(32) })),
   'service.lock': method<{ unlocked: boolean }>()(none),
   'service.test': method<ServiceOperationResult>()(none, true),

@@ -110,6 +110,21 @@ export interface LatePaymentEvent {
   readonly reversed: boolean;
 }
 
+/** A late-payment watch as the service screen shows it. */
+export interface LateWatchView {
+  readonly paymentId: string;
+  readonly receiptId: string;
+  readonly receiptShortNumber: number | undefined;
+  readonly amount: number;
+  /** Why it is watched: declined, expired, reversed by recovery, cancelled by the customer. */
+  readonly reason: string;
+  /** ISO time after which a final "not paid" ends the watch. */
+  readonly deadline: string;
+  /** `watching` may be ended by a cashier; `reversing` is giving a late payment back. */
+  readonly state: 'watching' | 'reversing' | 'paid' | 'not-paid' | 'decided';
+  readonly detail: string | undefined;
+}
+
 export interface RefundPlanItem {
   readonly paymentId: string;
   readonly amount: number;

@@ -3,6 +3,7 @@ import { ServiceError } from '../contract/errors.js';
 import type { EventName, Handlers } from '../contract/methods.js';
 import type { PinpadHealth, PublicConfig, ReconciliationExport } from '../contract/types.js';
 import type { Journal } from './journal.js';
+import { lateWatchView, openLateWatches } from './late-watch-view.js';
 import type { PaymentService } from './payment-service.js';
 import { authorize, noteOwnReceipt } from './permissions.js';
 
@@ -41,6 +42,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'unknown.list': () => service.listUnresolved(),
     'unknown.resolve': (input) => service.recover(input.paymentId),
     'unknown.resolveManually': (input) => service.resolveManually(input.paymentId, input.decision, input.note, input.rrn),
+    'lateWatch.list': () => openLateWatches(deps.journal),
+    'lateWatch.end': (input) => lateWatchView(deps.journal, service.endLateWatch(input.paymentId, input.note)),
     'service.unlock': async (input, ctx) => {
       ctx.unlocked = false;
       ctx.unlocked = await deps.checkPin(input.pin, ctx.caller, 'service.unlock');

@@ -2,14 +2,23 @@
  * Who may call what, decided in the service (not in the UI). At a till the cashier is trusted.
  * In kiosk mode a caller without an unlocked service session is the customer screen: it may open
  * a receipt, pay it and see it (its own receipts, and the one open for payment), and cancel its
- * own open purchase; refunds, search, the unknown-outcome list and manual decisions need staff.
+ * own open purchase; refunds, search, the unknown-outcome list, manual decisions and
+ * ending a late-payment watch need staff.
  */
 import { ServiceError } from '../contract/errors.js';
 import type { CallContext, MethodName } from '../contract/methods.js';
 import type { Journal } from './journal.js';
 
 /** Methods only staff (an unlocked service session) may call in kiosk mode. */
-export const KIOSK_STAFF_ONLY: ReadonlySet<MethodName> = new Set(['receipt.search', 'refund.plan', 'refund.start', 'unknown.list', 'unknown.resolveManually']);
+export const KIOSK_STAFF_ONLY: ReadonlySet<MethodName> = new Set([
+  'receipt.search',
+  'refund.plan',
+  'refund.start',
+  'unknown.list',
+  'unknown.resolveManually',
+  'lateWatch.list',
+  'lateWatch.end',
+]);
 
 export interface PermissionDeps {
   readonly journal: Pick<Journal, 'getReceiptRow' | 'getPart'>;

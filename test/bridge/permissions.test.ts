@@ -1,7 +1,7 @@
 /**
  * Permissions by mode, enforced by the service: in kiosk mode a bridge caller without an unlocked
  * service session can pay and see its own receipt only; refunds, search, cancelling another
- * screen's receipt and the unknown-outcome list need the service PIN.
+ * screen's receipt, the unknown-outcome list and the late-payment watches need the service PIN.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +59,16 @@ describe('kiosk mode: permissions live in the service', () => {
     expect((await rig.client.invoke('receipt.get', { receiptId: paid.id })).state).toBe('paid');
   });
 
+  it('late-payment watches: listing and ending one need the service session in kiosk mode', async () => {
+    const paymentId = paid.parts[0]!.id;
+    const note = 'checked with the bank';
+    for (const caller of [other, rig.client]) {
+      expect(await caller.invokeRaw('lateWatch.list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await caller.invokeRaw('lateWatch.end', { paymentId, note })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(rig.web.app.journal.audit({ partId: paymentId, limit: 100 }).map((e) => e.event)).not.toContain('late-watch-decided');
+  });
+
   it('the paying screen sees its own receipt but cannot refund or search without the PIN', async () => {
     expect(await rig.client.invokeRaw('receipt.get', { receiptId: paid.id })).toMatchObject({ ok: true, value: { id: paid.id } });
     const paymentId = paid.parts[0]!.id;
@@ -89,4 +99,14 @@ describe('kiosk mode: permissions live in the service', () => {
     const audit = rig.web.app.journal.audit({ limit: 500 });
     expect(audit.filter((e) => e.event === 'service-pin-wrong')).toHaveLength(1);
   }, 60_000);
+
+  it('with the service PIN the watches are listed, and a note shorter than 3 or longer than 200 characters is refused', async () => {
+    expect(await other.invoke('service.unlock', { pin: PIN })).toEqual({ unlocked: true });
+    expect(await other.invoke('lateWatch.list', {})).toEqual([]);
+    const paymentId = paid.parts[0]!.id;
+    for (const note of ['ok', '  ab  ', 'x'.repeat(201)])
+      expect(await other.invokeRaw('lateWatch.end', { paymentId, note })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    // A card payment has no watch to end.
+    expect(await other.invokeRaw('lateWatch.end', { paymentId, note: 'checked with the bank' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
 });

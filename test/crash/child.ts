@@ -1,5 +1,5 @@
 /**
- * The service process of the crash matrix (test/crash/crash-matrix.test.ts), run as
+ * The service process of the crash matrix (test/crash/crash-matrix.ts), run as
  * `npx tsx test/crash/child.ts`. It starts the real service app on an external pin pad (the
  * emulator on a pseudo-terminal) and does one thing:
  *

@@ -3,7 +3,8 @@
  * when left, and recovery of unknown outcomes brings the receipt on screen up to date.
  */
 import { describe, expect, it } from 'vitest';
-import type { ServiceOperationResult } from '../../electron/contract/types.js';
+import { KioskError } from '../../electron/contract/errors.js';
+import type { LateWatchView, ServiceOperationResult } from '../../electron/contract/types.js';
 import { serviceOpLabel, statusMessages } from '../../renderer/src/store.js';
 import { ev, part, receipt, rig } from './rig.js';
 
@@ -79,5 +80,39 @@ describe('service slice', () => {
     r.api.handlers['unknown.list'] = () => [];
     expect(await r.store.getState().serviceResolveManually({ paymentId: 'P1', decision: 'declined', note: 'slip says declined', rrn: '' })).toBe(true);
     expect(r.api.called('unknown.resolveManually')).toEqual([{ paymentId: 'P1', decision: 'declined', note: 'slip says declined' }]);
+  });
+
+  it('ending a late-payment watch sends the note and lists what is left; a refusal is shown and the list kept', async () => {
+    const r = await rig();
+    const watch = (paymentId: string): LateWatchView => ({
+      paymentId,
+      receiptId: `R-${paymentId}`,
+      receiptShortNumber: 7,
+      amount: 30_000,
+      reason: 'QR expired',
+      deadline: '2026-03-10T09:10:00.000Z',
+      state: 'watching',
+      detail: undefined,
+    });
+    let open = [watch('P1'), watch('P2')];
+    r.api.handlers['lateWatch.list'] = () => open;
+    r.api.handlers['lateWatch.end'] = (input: { paymentId: string; note: string }) => {
+      open = open.filter((w) => w.paymentId !== input.paymentId);
+      return { ...watch(input.paymentId), state: 'decided', detail: `by the cashier: ${input.note}` };
+    };
+    await r.store.getState().serviceLateWatches();
+    expect(r.store.getState().service.lateWatches?.map((w) => w.paymentId)).toEqual(['P1', 'P2']);
+
+    expect(await r.store.getState().serviceEndLateWatch('P1', 'bank app shows refused')).toBe(true);
+    expect(r.api.called('lateWatch.end')).toEqual([{ paymentId: 'P1', note: 'bank app shows refused' }]);
+    expect(r.store.getState().service.lateWatches?.map((w) => w.paymentId)).toEqual(['P2']);
+
+    r.api.handlers['lateWatch.end'] = () => {
+      throw new KioskError('not-unresolved', 'the late-payment watch of P2 is paid');
+    };
+    expect(await r.store.getState().serviceEndLateWatch('P2', 'bank app shows refused')).toBe(false);
+    expect(r.store.getState().error).toMatchObject({ code: 'not-unresolved' });
+    expect(r.store.getState().service.lateWatches?.map((w) => w.paymentId)).toEqual(['P2']);
+    expect(r.api.called('lateWatch.list')).toHaveLength(2);
   });
 });

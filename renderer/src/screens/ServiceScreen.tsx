@@ -1,7 +1,7 @@
 /**
  * Service functions behind the staff PIN (checked by the service, not here): pin-pad status
  * and terminal id, connection test, settlement, reports, slip copy, recovery of unknown
- * outcomes, journal search, a support bundle, and quitting a kiosk.
+ * outcomes, late-payment watches, journal search, a support bundle, and quitting a kiosk.
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { Part } from '../../../electron/contract/types.js';
@@ -9,6 +9,7 @@ import { partLabel } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
 import { serviceOpLabel, type ServiceOp } from '../store.js';
+import { LateWatches } from './ServiceLateWatches.js';
 import { ReconciliationExportForm, ReconciliationView, reconciliationOf } from './ServiceReconciliation.js';
 
 export function ServiceScreen() {
@@ -116,6 +117,7 @@ function ServicePanel() {
       <StatusInfo />
       <Operations />
       <Unknowns />
+      <LateWatches />
       <Journal />
       <Housekeeping />
     </div>

@@ -1,8 +1,9 @@
 /**
  * The service slice (behind the PIN): terminal operations one at a time, the journal, the
- * unknown outcomes and their recovery, the support bundle, quitting the app.
+ * unknown outcomes and their recovery, the late-payment watches a cashier may end, the support
+ * bundle, quitting the app.
  */
-import type { AuditView, Part, ReconciliationExport, ServiceOperationResult } from '../../../electron/contract/types.js';
+import type { AuditView, LateWatchView, Part, ReconciliationExport, ServiceOperationResult } from '../../../electron/contract/types.js';
 import type { TextKey } from '../i18n.js';
 import type { Kit } from './kit.js';
 import { toUiError } from './ui-error.js';
@@ -16,6 +17,7 @@ interface ServiceState {
   readonly lastOp: { readonly op: ServiceOp; readonly result: ServiceOperationResult } | undefined;
   readonly journal: readonly AuditView[] | undefined;
   readonly unknowns: readonly Part[] | undefined;
+  readonly lateWatches: readonly LateWatchView[] | undefined;
   readonly bundlePath: string | undefined;
 }
 
@@ -31,6 +33,9 @@ export interface ServiceActions {
   serviceUnknowns(): Promise<void>;
   serviceResolve(paymentId?: string): Promise<void>;
   serviceResolveManually(input: { paymentId: string; decision: 'approved' | 'declined'; note: string; rrn?: string }): Promise<boolean>;
+  serviceLateWatches(): Promise<void>;
+  /** Ends a late-payment watch with the cashier's note (audited by the service); false on error. */
+  serviceEndLateWatch(paymentId: string, note: string): Promise<boolean>;
   serviceBundle(): Promise<void>;
   /** Writes a business day's reconciliations (default: the last day closed) as CSV and JSON; undefined on error. */
   serviceExportReconciliation(day?: string): Promise<ReconciliationExport | undefined>;
@@ -44,6 +49,7 @@ const INITIAL_SERVICE: ServiceState = {
   lastOp: undefined,
   journal: undefined,
   unknowns: undefined,
+  lateWatches: undefined,
   bundlePath: undefined,
 };
 
@@ -165,6 +171,25 @@ export function createServiceSlice(kit: Kit): ServiceSliceState & ServiceActions
         kit.fail(error);
         return false;
       }
+    },
+
+    async serviceLateWatches() {
+      try {
+        patch({ lateWatches: await api.invoke('lateWatch.list', {}) });
+      } catch (error) {
+        kit.fail(error);
+      }
+    },
+
+    async serviceEndLateWatch(paymentId, note) {
+      try {
+        await api.invoke('lateWatch.end', { paymentId, note });
+      } catch (error) {
+        kit.fail(error);
+        return false;
+      }
+      await get().serviceLateWatches();
+      return true;
     },
 
     async serviceBundle() {
