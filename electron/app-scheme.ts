@@ -4,22 +4,11 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { contentSecurityPolicy, requestPath } from './bridge/server.js';
+import { contentSecurityPolicy, MIME, requestPath } from './bridge/server.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'ui';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-
-const MIME: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 /** The file an app:// URL names inside `root`; undefined for another host, a bad path or a way out of the folder. */
 export function appUrlToFile(url: string, root: string): string | undefined {

@@ -37,7 +37,8 @@ export interface Bridge {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-const MIME: Readonly<Record<string, string>> = {
+/** Content types of the built UI's files (served here and by the Electron shell's app:// scheme). */
+export const MIME: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
