@@ -1,3 +1,4 @@
+/** Till transaction numbers (field 26) for the pinpad CLI: a durable, locked counter on disk, or the kiosk app's journal when run on a kiosk. */
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, linkSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname, homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';

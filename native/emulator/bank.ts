@@ -1,3 +1,4 @@
+/** The emulated bank behind the pin pad: what was really charged and refunded (the ledger chaos and crash tests reconcile against). */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { emptyTotals, type SettlementTotals } from '../inpas/settlement-totals.js';

@@ -1,3 +1,4 @@
+/** Linked pseudo-terminals made by socat, so the emulator sits on a device path a driver opens like /dev/ttyS39. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';

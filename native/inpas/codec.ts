@@ -1,3 +1,4 @@
+/** Inpas SA frame codec: STX/SOH frames with TLV fields and CRC-16/BUYPASS, and a decoder that never stalls on stray bytes. */
 import { crc16Buypass } from './crc.js';
 import { Message } from './message.js';
 import { ACK, ENQ, EOT, NAK, SOH, STX } from './tags.js';

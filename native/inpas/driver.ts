@@ -1,3 +1,4 @@
+/** The pin-pad driver: typed operations (sale, void, refund, SBP, settlement, reports) built on a session, with amounts in kopecks. */
 import { PinpadError } from './errors.js';
 import { Message, type FieldInput, type FieldValue } from './message.js';
 import { profileFields, type TerminalProfile } from './profile.js';

@@ -1,3 +1,4 @@
+/** The link layer: frames out with ACK/NAK, retransmission and timeouts; frames in checked and acknowledged. */
 import type { ByteStream, CloseInfo } from '../transport/types.js';
 import { CONTROL_BYTE, FrameDecoder, PacketAssembler, type ControlName, type DecodeEvent } from './codec.js';
 import { PinpadError } from './errors.js';

@@ -1,3 +1,4 @@
+/** A protocol message: tagged fields as bytes, CP1251 text and decimal numbers, read and built safely. */
 import iconv from 'iconv-lite';
 import { BINARY_TAGS } from './tags.js';
 

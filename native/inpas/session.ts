@@ -1,3 +1,4 @@
+/** One request/response exchange with the terminal: WAIT frames, command-mode requests and the matching final answer. */
 import { encodeFrame } from './codec.js';
 import { PinpadError } from './errors.js';
 import type { Link, Timers } from './link.js';

@@ -1,3 +1,4 @@
+/** The frame trace for field engineers: every frame in hex and decoded, card numbers masked and track 2 hidden. */
 import { containsCardData, maskPan, scrubText, SENSITIVE_TAGS } from './card-data.js';
 import type { LinkTraceEvent } from './link.js';
 import { decodeText, type Message } from './message.js';

@@ -1,3 +1,4 @@
+/** What every byte-stream transport shares: listener bookkeeping and refusing writes while closed. */
 import { PinpadError } from '../inpas/errors.js';
 import type { ByteStream, CloseInfo } from './types.js';
 

@@ -1,3 +1,4 @@
+/** An in-memory pair of byte streams, for tests of the protocol without a device. */
 import { BaseStream } from './base.js';
 
 /** One end of an in-memory pipe; bytes are delivered asynchronously, as a real line would. */

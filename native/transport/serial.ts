@@ -1,3 +1,4 @@
+/** The serial (USB-CDC) transport: a new SerialPort object per connection, known option names and baud rates only. */
 import { SerialPort } from 'serialport';
 import { PinpadError } from '../inpas/errors.js';
 import { BaseStream } from './base.js';

@@ -1,3 +1,4 @@
+/** The TCP transport straight to a terminal, behind the same byte-stream interface as serial. */
 import net from 'node:net';
 import { PinpadError } from '../inpas/errors.js';
 import { BaseStream } from './base.js';

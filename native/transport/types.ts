@@ -1,3 +1,4 @@
+/** The byte-stream interface the protocol code sees, whatever the transport. */
 export interface CloseInfo {
   /** True when the device went away (cable pulled, pseudo-terminal removed) rather than being closed by us. */
   readonly disconnected: boolean;

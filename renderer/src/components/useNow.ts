@@ -1,3 +1,4 @@
+/** A React hook giving the current time, for countdowns on screen. */
 import { useEffect, useState } from 'react';
 
 /** The current time, refreshed every `everyMs` while the component is shown. */
