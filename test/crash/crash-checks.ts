@@ -136,9 +136,17 @@ export function filesUnder(dir: string): string[] {
 }
 
 /** Files holding a full card number or track 2 (read as latin1, so binary files are scanned byte for byte). */
+/**
+ * Ids (UUIDs) are cut out of a file's bytes before the scan: in SQLite's binary records two ids
+ * often stand back to back, and the digits where one ends and the next begins can form a
+ * Luhn-valid 13–19-digit run (about one adjacent pair in a thousand). A card number next to an
+ * id still stands on its own after the cut.
+ */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
 export function cardDataHits(files: readonly string[]): string[] {
   return files.filter((file) => {
-    const text = readFileSync(file).toString('latin1');
+    const text = readFileSync(file).toString('latin1').replace(UUID, ' ');
     return containsCardData(text) || TRACK2.test(text);
   });
 }

@@ -39,10 +39,12 @@
  * every file of the data dirs and every ledger is scanned for card data (per test file: the
  * groups of its payment method).
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { containsCardData } from '../../native/inpas/card-data.js';
 import type { CrashStep } from '../../electron/service/crash-points.js';
 import { CRASH_STEPS } from '../../electron/service/crash-points.js';
 import type { PartState } from '../../electron/service/model.js';
@@ -380,6 +382,13 @@ export function crashMatrix(method: Method): void {
         expect(cardDataHits([probe])).toEqual([probe]);
         writeFileSync(probe, `;${['4000', '0012', '3456'].join('')}=2812101?`);
         expect(cardDataHits([probe])).toEqual([probe]);
+        // A card number right after an id (as in a binary record) is still found; two ids alone are not a card number.
+        writeFileSync(probe, `${randomUUID()}${pan}${randomUUID()}`);
+        expect(cardDataHits([probe])).toEqual([probe]);
+        const twoIds = 'c4a59bd8-a347-44f5-8ba2-7d6382559819715ec178-64a7-4f26-9c85-a92d6fed39c2';
+        expect(containsCardData(twoIds)).toBe(true); // digits across the two ids: 6382559819715
+        writeFileSync(probe, twoIds);
+        expect(cardDataHits([probe])).toEqual([]);
         rmSync(probe);
         // The files as they were right after each kill (the journal's WAL not yet checkpointed).
         expect(crashScans).toEqual([]);
