@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { DriverEvent, PinpadDriver } from '../../native/inpas/driver.js';
-import type { PinpadResult } from '../../native/inpas/result.js';
+import { doneCondition, type PinpadResult } from '../../native/inpas/result.js';
 import { crashPoint } from './crash-points.js';
 import { ServiceError } from './errors.js';
 import { receiptView, type Journal } from './journal.js';
@@ -258,12 +258,14 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
       // A partial approval: the terminal took less than asked. Only what it approved is paid; the rest stays due.
       const partial =
         part.kind === 'payment' && result.amount !== undefined && Number.isSafeInteger(result.amount) && result.amount > 0 && result.amount < part.amount;
+      // The terminal's own words stay first; what is not the plain success is said after them.
+      const notes = [partial ? `approved ${result.amount} of ${part.amount} kopecks` : undefined, doneCondition(result.transactionStatus)].filter(Boolean);
       next = this.journal.transition(
         part.id,
         'APPROVED',
         { ...outcome, ...(result.method === 'sbp' && part.method === 'card' ? { method: 'sbp' as const } : {}), ...(partial ? { amount: result.amount } : {}) },
         partial ? `${what}-approved-partially` : `${what}-approved`,
-        partial ? `approved ${result.amount} of ${part.amount} kopecks` : undefined,
+        notes.length > 0 ? [result.text, ...notes].filter(Boolean).join('; ') : undefined,
       );
     } else if (result.status === 'declined') {
       next = this.journal.transition(part.id, 'DECLINED', outcome, `${what}-declined`);
@@ -480,4 +482,3 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     await Promise.all([this.#recovery.stop(), this.#watches.stop()]);
   }
 }
-

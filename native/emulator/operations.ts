@@ -116,7 +116,13 @@ async function cardSale(t: OperationContext, request: Message, control: Operatio
     return;
   }
   const payment = t.bank.charge({ ecrNumber: ecr, amount, method: 'card', switched: false, cardMasked: PAN_MASKED });
-  await t.approved(request, payment, 'ОПЛАТА');
+  const done =
+    t.options.scenario === 'approve-with-conditions'
+      ? { [Tag.status]: TxnStatus.APPROVED_WITH_CONDITIONS, [Tag.resultText]: 'ОДОБРЕНО С УСЛОВИЕМ' }
+      : t.options.scenario === 'approve-offline'
+        ? { [Tag.status]: TxnStatus.OFFLINE, [Tag.responseCode]: 'Y1', [Tag.resultText]: 'ОДОБРЕНО ОФФЛАЙН' }
+        : undefined;
+  await t.approved(request, payment, 'ОПЛАТА', done);
 }
 
 async function qrSale(t: OperationContext, request: Message, control: OperationControl, check: () => void, switched: boolean): Promise<void> {

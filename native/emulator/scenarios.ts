@@ -1,6 +1,8 @@
 /** Emulator scenarios: how the customer and the bank behave. */
 export const SCENARIOS = {
   approve: 'card operations approved, except amounts ending in 51 kopecks (declined: insufficient funds); QR paid after --qr-pay-delay',
+  'approve-with-conditions': 'like approve, but approved card sales answer field 39 = 2 (done with conditions)',
+  'approve-offline': 'like approve, but approved card sales answer field 39 = 17 (completed offline by the card chip)',
   decline: 'every card sale and refund declined by the bank',
   'switch-to-qr': 'at every card sale the customer presses key 1 on the pin pad and pays by SBP QR',
   'qr-expire': 'QR codes are never paid and expire after --qr-lifetime',

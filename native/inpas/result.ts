@@ -21,13 +21,27 @@ export const OPERATIONS = [
 export type OperationName = (typeof OPERATIONS)[number];
 
 /**
- * - approved: the terminal says it was done (field 39 = 1)
+ * - approved: the terminal says it was done (field 39 = 1, 2 "done with conditions" or 17 "completed offline")
  * - declined: the terminal gave a final answer that it was not done
  * - failed:   the terminal cannot have acted (port missing, nothing written, every try NAKed)
  * - unknown:  a request may have reached the terminal and no final answer came
  */
 export type ResultStatus = 'approved' | 'declined' | 'failed' | 'unknown';
 export type PaymentMethod = 'card' | 'sbp';
+
+/**
+ * Field 39 values that say the operation was done (public DualConnector enum). 1 is the plain
+ * success; 2 and 17 are done too: the money moved (or will, when an offline approval is
+ * uploaded), so reading them as declined would lose a payment the customer made.
+ */
+export const DONE_STATUSES: ReadonlySet<number> = new Set([TxnStatus.APPROVED, TxnStatus.APPROVED_WITH_CONDITIONS, TxnStatus.OFFLINE]);
+
+/** Why a done answer is not the plain success, for the journal and the cashier; undefined for 39 = 1 or no 39. */
+export function doneCondition(transactionStatus: number | undefined): string | undefined {
+  if (transactionStatus === TxnStatus.APPROVED_WITH_CONDITIONS) return 'the terminal says done with conditions (39=2)';
+  if (transactionStatus === TxnStatus.OFFLINE) return 'the terminal says completed offline (39=17): the bank gets it when the terminal uploads';
+  return undefined;
+}
 
 export interface Slip {
   /** Customer copy (or the report text). */
@@ -153,7 +167,7 @@ export function resultFromResponse(profile: TerminalProfile, response: Message, 
   const statusField = response.int(Tag.status);
   const text = response.text(Tag.resultText)?.trim();
   let status: ResultStatus;
-  if (statusField === TxnStatus.APPROVED) status = 'approved';
+  if (statusField !== undefined && DONE_STATUSES.has(statusField)) status = 'approved';
   else if (statusField === undefined && response.has(Tag.commandResult)) status = response.int(Tag.commandResult) === 0 ? 'approved' : 'declined';
   else if (statusField === TxnStatus.NOT_PERFORMED && (ctx.operation === 'void' || ctx.operation === 'emergency-cancel') && /^ОДОБРЕНО/i.test(text ?? '')) {
     // A known terminal quirk: a void that worked can come back with 39=0 and

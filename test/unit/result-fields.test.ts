@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Message } from '../../native/inpas/message.js';
 import { loadProfile } from '../../native/inpas/profile.js';
-import { resultFromResponse } from '../../native/inpas/result.js';
+import { doneCondition, resultFromResponse } from '../../native/inpas/result.js';
 
 const profile = loadProfile();
 
@@ -84,5 +84,31 @@ describe('fields 102–108', () => {
   it('never carry a card number through', () => {
     const result = resultFromResponse(profile, Message.of({ 25: '1', 39: '1', 105: 'БАНК 4111111111111111' }), { operation: 'sale' });
     expect(result.bankName).toBe('БАНК 411111******1111');
+  });
+});
+
+describe('a final answer to a card sale, by field 39', () => {
+  it.each([
+    ['1', 'approved'],
+    ['2', 'approved'],
+    ['17', 'approved'],
+    ['0', 'declined'],
+    ['13', 'declined'],
+    ['16', 'declined'],
+    ['34', 'declined'],
+    ['53', 'declined'],
+    ['101', 'declined'],
+  ] as const)('39=%s is %s', (code, status) => {
+    const answer = Message.of({ 25: '1', 26: '7', 39: code, 4: '12345', 14: '000000123456' });
+    const result = resultFromResponse(profile, answer, { operation: 'sale', requestedMethod: 'card', amount: 12_345 });
+    expect(result.status).toBe(status);
+    expect(result.transactionStatus).toBe(Number(code));
+  });
+
+  it('names the condition of a done answer that is not the plain success, and nothing for 39=1', () => {
+    expect(doneCondition(2)).toMatch(/with conditions \(39=2\)/);
+    expect(doneCondition(17)).toMatch(/offline \(39=17\)/);
+    expect(doneCondition(1)).toBeUndefined();
+    expect(doneCondition(undefined)).toBeUndefined();
   });
 });
