@@ -1,6 +1,6 @@
 /** The service PIN: scrypt hashes in the configuration, checked off the event loop. */
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
-import { PinpadError } from '../../native/inpas/errors.js';
+import { ServiceError } from '../contract/errors.js';
 
 const SCRYPT = { N: 16_384, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
 /** Bounds on parameters read from a file, so that a crafted hash cannot stall the process. */
@@ -30,7 +30,7 @@ export const SERVICE_PIN = /^\d{4,12}$/;
 
 /** Hashes a service PIN: scrypt with a random salt, encoded `scrypt$N$r$p$salt$hash` (base64url). */
 export function hashPin(pin: string): string {
-  if (!SERVICE_PIN.test(pin)) throw new PinpadError('usage', 'a service PIN is 4 to 12 digits');
+  if (!SERVICE_PIN.test(pin)) throw new ServiceError('invalid-input', 'a service PIN is 4 to 12 digits');
   const salt = randomBytes(SCRYPT.saltLength);
   const hash = scryptSync(pin, salt, SCRYPT.keyLength, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64url')}$${hash.toString('base64url')}`;

@@ -3,8 +3,8 @@
  * the start after a while without a touch, never at the till, never with money in flight.
  */
 import { describe, expect, it } from 'vitest';
-import { KioskError } from '../../electron/contract/errors.js';
-import { createAppStore } from '../../renderer/src/store.js';
+import { errorFromWire, KioskError } from '../../electron/contract/errors.js';
+import { createAppStore, toUiError } from '../../renderer/src/store.js';
 import { FakeApi, rig } from './rig.js';
 
 describe('session slice', () => {
@@ -17,6 +17,14 @@ describe('session slice', () => {
     await store.getState().init();
     expect(store.getState().ready).toBe(false);
     expect(store.getState().bootError?.code).toBe('bridge-closed');
+  });
+
+  it('an error whose code is not in the contract reaches the screen as internal, its code kept for the log', () => {
+    expect(toUiError(new KioskError('receipt-closed', 'closed'))).toEqual({ code: 'receipt-closed', message: 'closed' });
+    // As the bridge client rebuilds a reply from a newer service with a code this screen does not know.
+    const newer = toUiError(errorFromWire({ code: 'from-a-newer-service', message: 'new' }));
+    expect(newer).toMatchObject({ code: 'internal', message: 'new', data: { code: 'from-a-newer-service' } });
+    expect(toUiError(new Error('odd'))).toEqual({ code: 'internal', message: 'odd' });
   });
 
   it('the kiosk has no refund view; the till has', async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PinpadError } from '../../native/inpas/errors.js';
+import { ServiceError } from '../../electron/contract/errors.js';
 import { DEFAULT_PROFILE_PATH } from '../../native/inpas/profile.js';
 import {
   AppConfigSchema,
@@ -390,7 +390,13 @@ describe('service PIN', () => {
   });
 
   it('refuses a PIN that is not 4 to 12 digits', () => {
-    expect(() => hashPin('12')).toThrow(PinpadError);
+    expect(() => hashPin('12')).toThrow(ServiceError);
+    try {
+      hashPin('1234567890123');
+      expect.unreachable('a 13-digit PIN was hashed');
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'invalid-input' });
+    }
     expect(() => hashPin('abcd')).toThrow(/4 to 12 digits/);
   });
 

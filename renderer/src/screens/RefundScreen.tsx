@@ -9,7 +9,7 @@ import type { Part, RefundPlanItem } from '../../../electron/contract/types.js';
 import { PartsList, ReceiptSummary, receiptName } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
-import { refundablePayments, refundStartAllowed, selectedRefundItems, type PlanRow } from '../store.js';
+import { refundablePayments, refundStartAllowed, selectedRefundItems, type PlanRow, type UiError } from '../store.js';
 
 export function RefundScreen() {
   const receipt = useApp((s) => s.refund.receipt);
@@ -183,7 +183,7 @@ function RefundPlan({
   parts,
 }: {
   rows: readonly PlanRow[] | undefined;
-  combined: { code: string; message: string } | undefined;
+  combined: UiError | undefined;
   onOfferCash: (paymentId: string) => void;
   parts: readonly Part[];
 }) {
