@@ -14,12 +14,10 @@ import { Message } from '../../native/inpas/message.js';
 import { loadProfile } from '../../native/inpas/profile.js';
 import { openPinpadStack } from '../../native/inpas/stack.js';
 import { CONTROL_BYTE } from '../../native/inpas/codec.js';
-import { EmulatorHost } from '../../native/emulator/host.js';
 import { PseudoTerminalPair } from '../../native/emulator/pty.js';
-import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/options.js';
 import { SerialStream } from '../../native/transport/serial.js';
 import { journalBench } from './journal-bench.js';
-import { goal, ms, percentile, type BenchOptions } from './rows.js';
+import { benchEmulator, goal, ms, percentile, type BenchOptions } from './rows.js';
 import { rssBench } from './rss-bench.js';
 import { bundleSize, uiPayments } from './ui-bench.js';
 import { UI_DIR } from '../../scripts/web.js';
@@ -70,16 +68,7 @@ type Step = { from: 'till' | 'terminal'; bytes: Buffer };
 async function endToEnd(dir: string): Promise<{ perTxMs: number; txPerSecond: number; steps: Step[] }> {
   const profile = loadProfile();
   const link = join(dir, 'pinpad');
-  const host = await EmulatorHost.start({
-    pty: link,
-    terminalId: '00322346',
-    profile,
-    scenario: 'approve',
-    timing: { ...FAST_TIMING, waitIntervalMs: 0 },
-    quirks: NO_QUIRKS,
-    faults: NO_FAULTS,
-    packetSize: 4096,
-  });
+  const host = await benchEmulator(link);
   const { stream, link: tillLink, driver } = await openPinpadStack({ kind: 'serial', path: link, baudRate: 115200 }, { profile, terminalId: '00322346' });
   // Warm up, and record one transaction's byte exchange for the echo baseline.
   for (let i = 1; i <= 5; i++) await driver.sale({ amount: 10000, ecrNumber: i, method: 'card' });
@@ -188,7 +177,11 @@ async function main(): Promise<void> {
       `p99 ${ms(p99)} over ${ui.tapToWire.length} payments, journal fsync included, Chromium; ${goal(options, 'p99 ≤ 20 ms', p99 <= 20)}`,
     );
     const shown = ui.answerToScreen;
-    row('terminal answer → screen ("Оплачено")', `${ms(percentile(shown, 50))} median`, `min ${ms(Math.min(...shown))}, max ${ms(Math.max(...shown))} over ${shown.length} card payments, Chromium`);
+    row(
+      'terminal answer → screen ("Оплачено")',
+      `${ms(percentile(shown, 50))} median`,
+      `min ${ms(Math.min(...shown))}, max ${ms(Math.max(...shown))} over ${shown.length} card payments, Chromium`,
+    );
   }
   rows.push(await (await import('./restart-bench.js')).restartRow(options));
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'value', 'note'][i]!.length));

@@ -1,4 +1,11 @@
 /** The bench's table: each measure adds rows through `row`; `quick` runs every measure small (CI), without goals. */
+import { EmulatorHost, type EmulatorHostOptions } from '../../native/emulator/host.js';
+import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/options.js';
+import { loadProfile } from '../../native/inpas/profile.js';
+
+/** The terminal id the bench's pin pad and configurations use. */
+export const BENCH_TERMINAL_ID = '00322346';
+
 export type Row = (name: string, value: string, note?: string) => void;
 
 export interface BenchOptions {
@@ -20,4 +27,19 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export function ms(value: number): string {
   return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+}
+
+/** The bench's pin pad: the emulator on a pseudo-terminal at `link`, approving at full speed. */
+export function benchEmulator(link: string, trace?: EmulatorHostOptions['trace']): Promise<EmulatorHost> {
+  return EmulatorHost.start({
+    pty: link,
+    terminalId: BENCH_TERMINAL_ID,
+    profile: loadProfile(),
+    scenario: 'approve',
+    timing: { ...FAST_TIMING, waitIntervalMs: 0 },
+    quirks: NO_QUIRKS,
+    faults: NO_FAULTS,
+    packetSize: 4096,
+    ...(trace ? { trace } : {}),
+  });
 }

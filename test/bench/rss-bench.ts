@@ -10,10 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { EmulatorHost } from '../../native/emulator/host.js';
-import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/options.js';
-import { loadProfile } from '../../native/inpas/profile.js';
-import { goal, type BenchOptions, type Row } from './rows.js';
+import { benchEmulator, goal, type BenchOptions, type Row } from './rows.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -38,16 +35,7 @@ export async function rssBench(row: Row, options: BenchOptions): Promise<void> {
     cpSync(join(ROOT, 'native', 'inpas', 'profiles'), join(out, 'profiles'), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     const link = join(dir, 'pinpad');
-    const host = await EmulatorHost.start({
-      pty: link,
-      terminalId: '00322346',
-      profile: loadProfile(),
-      scenario: 'approve',
-      timing: { ...FAST_TIMING, waitIntervalMs: 0 },
-      quirks: NO_QUIRKS,
-      faults: NO_FAULTS,
-      packetSize: 4096,
-    });
+    const host = await benchEmulator(link);
     let stdout: string;
     try {
       const dataDir = join(dir, 'data');

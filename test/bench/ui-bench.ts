@@ -9,11 +9,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
-import { EmulatorHost } from '../../native/emulator/host.js';
-import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/options.js';
-import { loadProfile } from '../../native/inpas/profile.js';
 import { Tag } from '../../native/inpas/tags.js';
 import { startWebMode, UI_DIR } from '../../scripts/web.js';
+import { benchEmulator } from './rows.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
@@ -89,18 +87,8 @@ export async function uiPayments(rounds: number): Promise<UiSamples | string> {
   const dir = mkdtempSync(join(tmpdir(), 'ui-bench-'));
   const link = join(dir, 'pinpad');
   let saleAt: number | undefined;
-  const host = await EmulatorHost.start({
-    pty: link,
-    terminalId: '00322346',
-    profile: loadProfile(),
-    scenario: 'approve',
-    timing: { ...FAST_TIMING, waitIntervalMs: 0 },
-    quirks: NO_QUIRKS,
-    faults: NO_FAULTS,
-    packetSize: 4096,
-    trace: (event) => {
-      if (event.direction === 'rx' && event.kind === 'frame' && event.message.int(Tag.operation) === 1 && saleAt === undefined) saleAt = now();
-    },
+  const host = await benchEmulator(link, (event) => {
+    if (event.direction === 'rx' && event.kind === 'frame' && event.message.int(Tag.operation) === 1 && saleAt === undefined) saleAt = now();
   });
   const configPath = join(dir, 'config.toml');
   writeFileSync(configPath, `mode = "kiosk"\n[pinpad]\nport = "${link}"\nid = "00322346"\nqrSBP = true\n`);

@@ -3,19 +3,8 @@
  * receipt, refunds), the emulator's scenario, timing and link fault, where the service is
  * killed, and whether the restarted service is killed again while recovering.
  */
+import { seededRandom } from '../seeded.js';
 import type { Flow } from './service-child.js';
-
-/** A small, fast, seedable generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The seed of round `index` of a run with master seed `seed`. */
 export function roundSeed(seed: number, index: number): number {
@@ -60,7 +49,7 @@ const FAULTS: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 
 export function planRound(seed: number): RoundPlan {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const flowName = pick<FlowName>(random, ['card', 'sbp', 'sbp', 'switch', 'split', 'refund-card', 'refund-sbp']);
   const amount = 1000 + Math.floor(random() * 90) * 100;
   const scenario =

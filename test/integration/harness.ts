@@ -216,18 +216,6 @@ export function ledgerNet(ledger: { readonly charges: readonly LedgerCharge[]; r
   return sum(ledger.charges) - sum(ledger.refunds);
 }
 
-/** A small deterministic PRNG (mulberry32) so a random run can be repeated from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A terminal played by hand from a test, on a real pseudo-terminal: it sees the till's bytes
  * decoded and writes whatever the test says, so link-layer corner cases are exact.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PinpadResult } from '../../native/inpas/result.js';
-import { ledgerNet, prng, sum, useRigs, waitFor } from './harness.js';
+import { seededRandom } from '../seeded.js';
+import { ledgerNet, sum, useRigs, waitFor } from './harness.js';
 
 const rig = useRigs();
 
@@ -20,7 +21,7 @@ describe('no double charge under line noise', () => {
 
   it('a run of mixed operations with random faults: one charge per till number, ledger matches the results', async () => {
     const seed = 20261127;
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const r = await rig({ faults: { always: true }, driver: { responseTimeoutMs: 1500 } });
     const faults = r.host.terminal.options.faults;

@@ -4,6 +4,7 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { Explanation, Reconciliation, ReconciliationExport, TotalKind } from '../../../electron/contract/types.js';
+import { DataTable } from '../components/DataTable.js';
 import { useActions, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
 
@@ -39,28 +40,15 @@ export function ReconciliationView({ rec }: { rec: Reconciliation }) {
       <p className={rec.matched ? 'reconciliation__verdict' : 'reconciliation__verdict field-error'}>
         {rec.matched ? t('service.recMatched') : rec.terminal ? t('service.recDiffers', { n: rec.differences.length }) : t('service.recNoTotals')}
       </p>
-      <div className="table-wrap" tabIndex={0} aria-labelledby={`${id}-title`}>
-        <table className="journal">
-          <thead>
-            <tr>
-              {columns.map((c) => (
-                <th key={c} scope="col">
-                  {c}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {KINDS.map((kind) => (
-              <tr key={kind} data-kind={kind} data-differs={differs.has(kind)}>
-                <th scope="row">{t(`service.recKind.${kind}` as TextKey)}</th>
-                <td>{total(rec.terminal?.[kind])}</td>
-                <td>{total(rec.journal[kind])}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable labelledBy={`${id}-title`} columns={columns}>
+        {KINDS.map((kind) => (
+          <tr key={kind} data-kind={kind} data-differs={differs.has(kind)}>
+            <th scope="row">{t(`service.recKind.${kind}` as TextKey)}</th>
+            <td>{total(rec.terminal?.[kind])}</td>
+            <td>{total(rec.journal[kind])}</td>
+          </tr>
+        ))}
+      </DataTable>
       {rec.differences.map((d) => (
         <div key={d.kind} className="reconciliation__difference" data-kind={d.kind}>
           <p>
@@ -101,7 +89,11 @@ export function ReconciliationExportForm() {
       <button type="submit" className="button button--secondary">
         {t('service.recExport')}
       </button>
-      {done ? <p className="reconciliation__export">{t('service.recExportDone', { day: done.day, n: done.reconciliations, csv: done.csvPath, json: done.jsonPath })}</p> : null}
+      {done ? (
+        <p className="reconciliation__export">
+          {t('service.recExportDone', { day: done.day, n: done.reconciliations, csv: done.csvPath, json: done.jsonPath })}
+        </p>
+      ) : null}
     </form>
   );
 }

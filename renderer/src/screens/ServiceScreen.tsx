@@ -5,6 +5,7 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { Part } from '../../../electron/contract/types.js';
+import { DataTable } from '../components/DataTable.js';
 import { partLabel } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
@@ -308,31 +309,18 @@ function Journal() {
       </form>
       {journal && journal.length === 0 ? <p className="muted">{t('service.journalEmpty')}</p> : null}
       {journal && journal.length > 0 ? (
-        <div className="table-wrap" tabIndex={0} aria-labelledby="svc-journal">
-          <table className="journal">
-            <thead>
-              <tr>
-                {columns.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {journal.map((row, i) => (
-                <tr key={i}>
-                  <td>{row.at.replace('T', ' ').slice(0, 19)}</td>
-                  <td>{row.receiptId ?? ''}</td>
-                  <td>{row.partId ?? ''}</td>
-                  <td>{row.event}</td>
-                  <td>{row.fromState || row.toState ? `${row.fromState ?? '∅'} → ${row.toState ?? '∅'}` : ''}</td>
-                  <td>{row.detail ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable labelledBy="svc-journal" columns={columns}>
+          {journal.map((row, i) => (
+            <tr key={i}>
+              <td>{row.at.replace('T', ' ').slice(0, 19)}</td>
+              <td>{row.receiptId ?? ''}</td>
+              <td>{row.partId ?? ''}</td>
+              <td>{row.event}</td>
+              <td>{row.fromState || row.toState ? `${row.fromState ?? '∅'} → ${row.toState ?? '∅'}` : ''}</td>
+              <td>{row.detail ?? ''}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );
