@@ -227,31 +227,35 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (!authed) socket.close(CLOSE_UNAUTHORISED, 'no hello');
     }, 5000);
 
+    /**
+     * The right token gets in at once, whatever else is going on: a flood of wrong hellos never
+     * holds up the kiosk's own screen. A wrong one is counted and, after a few, answered only in
+     * its turn (one per slot, few waiting): a guesser is slowed and the log and CPU stay bounded.
+     * The token's strength (at least 128 bits) is what keeps it secret; this only slows and shows.
+     */
     const hello = (token: unknown): void => {
-      const slot = throttle.reserve();
-      if (!slot) {
-        noteWrongHello(from);
-        socket.close(CLOSE_THROTTLED, 'too many wrong hellos: try again later');
-        return;
-      }
-      checking = true;
-      const check = (): void => {
-        slot.done();
-        checking = false;
-        if (socket.readyState !== socket.OPEN) return;
-        if (!tokenMatches(token, options.token)) {
-          noteWrongHello(from);
-          socket.close(CLOSE_UNAUTHORISED, 'bad token');
-          return;
-        }
+      if (tokenMatches(token, options.token)) {
         authed = true;
         clearTimeout(helloTimer);
         clientCount++;
         unsubscribe = options.subscribe((name, payload) => send({ type: 'event', name, payload }));
         send({ type: 'ready' });
+        return;
+      }
+      const slot = throttle.reserve();
+      noteWrongHello(from);
+      if (!slot) {
+        socket.close(CLOSE_THROTTLED, 'too many wrong hellos: try again later');
+        return;
+      }
+      checking = true;
+      const refuse = (): void => {
+        slot.done();
+        checking = false;
+        if (socket.readyState === socket.OPEN) socket.close(CLOSE_UNAUTHORISED, 'bad token');
       };
-      if (slot.delayMs > 0) setTimeout(check, slot.delayMs).unref?.();
-      else check();
+      if (slot.delayMs > 0) setTimeout(refuse, slot.delayMs).unref?.();
+      else refuse();
     };
 
     const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {

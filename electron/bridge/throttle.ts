@@ -1,6 +1,7 @@
 /**
- * Slows down token guessing on the bridge: after a few wrong hellos, hellos (from anyone) are
- * checked one per slot, and the refusals are counted for the log.
+ * Slows down token guessing on the bridge: after a few wrong hellos, wrong hellos (from anyone)
+ * are answered one per slot and the refusals are counted for the log. The right token never
+ * waits for a slot (see the bridge server).
  */
 
 export interface HelloThrottleOptions {
@@ -47,8 +48,8 @@ export class HelloThrottle {
   }
 
   /**
-   * When the next hello's token may be checked: `delayMs` from now (0 while not throttled); call
-   * `done()` once it was checked. Undefined when too many hellos already wait (refuse it now).
+   * When the next wrong hello may be answered: `delayMs` from now (0 while not throttled); call
+   * `done()` once it was. Undefined when too many already wait (refuse it now).
    */
   reserve(): { readonly delayMs: number; done(): void } | undefined {
     if (!this.throttled) return { delayMs: 0, done: () => undefined };

@@ -284,4 +284,57 @@ describe('the bridge token', () => {
       await bridge.close();
     }
   });
+
+  it('a flood of wrong hellos never holds up the right token: it gets in while wrong ones still wait their turn', async () => {
+    const token = newToken();
+    const bridge = await startBridge({
+      port: 0,
+      token,
+      dispatch: () => Promise.resolve({ ok: true, value: null }),
+      subscribe: () => () => undefined,
+      log: () => undefined,
+      // Long slots: the held wrong hellos are still waiting when the right one arrives.
+      throttle: new HelloThrottle({ freeFailures: 2, slotMs: 1_500, maxWaiting: 4 }),
+    });
+    const order: string[] = [];
+    const sockets: WebSocket[] = [];
+    const hello = (given: string, name: string): Promise<void> =>
+      new Promise((resolve) => {
+        const socket = new WebSocket(bridge.wsUrl);
+        sockets.push(socket);
+        socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', token: given })));
+        socket.on('message', (data) => {
+          if ((JSON.parse(data.toString()) as { type: string }).type === 'ready') {
+            order.push(`${name} ready`);
+            resolve();
+          }
+        });
+        socket.on('close', (code) => {
+          order.push(`${name} closed ${code}`);
+          resolve();
+        });
+      });
+    try {
+      // Two free refusals, then the throttle holds wrong hellos one per slot and refuses beyond four waiting.
+      await hello('x'.repeat(43), 'w0');
+      await hello('y'.repeat(43), 'w1');
+      const flood = Array.from({ length: 10 }, (_, i) => hello(`${token.slice(0, -2)}${String(i).padStart(2, '0')}`, `f${i}`));
+      // Wait until the flood is in: at most four are held, the others are answered at once.
+      while (order.filter((e) => e.startsWith('f')).length < 6) await new Promise((r) => setTimeout(r, 10));
+      expect(order.some((e) => e.endsWith('closed 4429'))).toBe(true);
+      await hello(token, 'right');
+      const rightAt = order.indexOf('right ready');
+      expect(rightAt).toBeGreaterThan(-1);
+      // At least one held wrong hello was answered only after the right one got in.
+      await Promise.all(flood);
+      const heldAfter = order.slice(rightAt + 1).filter((e) => /^f\d+ closed 4401$/.test(e));
+      expect(heldAfter.length).toBeGreaterThan(0);
+      // Every wrong hello was refused: 4401 (bad token, in its turn) or 4429 (too many waiting).
+      expect(order.filter((e) => e.startsWith('f')).every((e) => / closed (4401|4429)$/.test(e))).toBe(true);
+      expect(order.filter((e) => e.endsWith('ready'))).toEqual(['right ready']);
+    } finally {
+      for (const socket of sockets) socket.terminate();
+      await bridge.close();
+    }
+  });
 });
