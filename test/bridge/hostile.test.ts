@@ -223,6 +223,12 @@ describe('one connection failing ends only that connection', () => {
   });
 });
 
+/** The token with its last character changed: wrong, and different for each `i` (0–9). */
+function nearMiss(token: string, i: number): string {
+  const others = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].filter((c) => c !== token.at(-1));
+  return `${token.slice(0, -1)}${others[i]}`;
+}
+
 describe('the bridge token', () => {
   it('a weak token is refused with a clear error; a fresh one carries at least 128 bits', async () => {
     const dispatch = (): Promise<never> => Promise.reject(new Error('unused'));
@@ -276,7 +282,7 @@ describe('the bridge token', () => {
           });
           socket.on('close', (code) => resolve(code));
         });
-      for (let i = 0; i < 8; i++) expect(await hello(`${token.slice(0, -1)}${i}`)).toBe(4401);
+      for (let i = 0; i < 8; i++) expect(await hello(nearMiss(token, i))).toBe(4401);
       const refused = logs.filter((entry) => entry.line === 'bridge refused a client without the token');
       expect(refused[0]).toMatchObject({ wrongHellos: 1 });
       expect(await hello(token)).toBe('ready');
@@ -318,7 +324,7 @@ describe('the bridge token', () => {
       // Two free refusals, then the throttle holds wrong hellos one per slot and refuses beyond four waiting.
       await hello('x'.repeat(43), 'w0');
       await hello('y'.repeat(43), 'w1');
-      const flood = Array.from({ length: 10 }, (_, i) => hello(`${token.slice(0, -2)}${String(i).padStart(2, '0')}`, `f${i}`));
+      const flood = Array.from({ length: 10 }, (_, i) => hello(nearMiss(token, i), `f${i}`));
       // Wait until the flood is in: at most four are held, the others are answered at once.
       while (order.filter((e) => e.startsWith('f')).length < 6) await new Promise((r) => setTimeout(r, 10));
       expect(order.some((e) => e.endsWith('closed 4429'))).toBe(true);
