@@ -141,8 +141,9 @@ Ctrl-C during an operation asks the pin pad to stop (EOT) and prints what it the
 a second Ctrl-C stops waiting (exit 4, outcome unknown).
 
 --json fields: status, operation, amount (kopecks), method, rrn, authCode, responseCode, text,
-cardMasked, ecrNumber, terminalId, slip, switchedToSbp, sbpState, model, serialNumber, error
-(null when absent). Usage and configuration errors: {"status":"error","error":{code,message}}.
+cardMasked, ecrNumber, terminalId, slip, switchedToSbp, sbpState, model, serialNumber,
+transactionStatus (field 39: 1 done; 2 done with conditions and 17 completed offline are
+approved too), error (null when absent). Usage and configuration errors: {"status":"error","error":{code,message}}.
 `;
 }
 

@@ -6,7 +6,7 @@ import { scrubText } from '../inpas/card-data.js';
 import type { DriverEvent } from '../inpas/driver.js';
 import type { PinpadError } from '../inpas/errors.js';
 import { formatMoney } from '../inpas/money.js';
-import type { OperationName, PinpadResult, ResultStatus } from '../inpas/result.js';
+import { doneCondition, type OperationName, type PinpadResult, type ResultStatus } from '../inpas/result.js';
 import type { Target } from './pinpad-args.js';
 
 /** Where the command writes. */
@@ -44,6 +44,7 @@ export function resultJson(result: PinpadResult): Record<string, unknown> {
     sbpState: result.sbpState ?? null,
     model: result.model ?? null,
     serialNumber: result.serialNumber ?? null,
+    transactionStatus: result.transactionStatus ?? null,
     error: result.error ?? null,
   };
 }
@@ -93,6 +94,7 @@ export function humanSummary(result: PinpadResult): string {
   row('card', result.cardMasked);
   row('response', result.responseCode);
   row('text', result.text);
+  if (result.status === 'approved') row('condition', doneCondition(result.transactionStatus));
   row('till no.', result.ecrNumber);
   row('terminal', result.terminalId);
   row('model', result.model);

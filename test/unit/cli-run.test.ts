@@ -114,6 +114,7 @@ describe('operations over an in-memory line', () => {
       sbpState: null,
       model: null,
       serialNumber: null,
+      transactionStatus: 1,
       error: null,
     });
     expect(stdout + stderr).not.toContain(FULL_PAN);
@@ -160,6 +161,17 @@ describe('operations over an in-memory line', () => {
     // Field 10's bytes are not shown as hex either: tag 0a, length 16, then masked bytes.
     expect(stderr).toContain(`0a 10 00 ${Array(16).fill('xx').join(' ')}`);
     expect(stderr).not.toContain(Buffer.from(FULL_PAN).toString('hex').replace(/(..)/g, '$1 ').trim());
+  });
+
+  it('a sale completed offline (39=17) is approved, exit 0, and the summary says the condition', async () => {
+    const { connect } = withTerminal((request, t) => t.reply({ ...approvedSale(request), [Tag.status]: 17, [Tag.responseCode]: 'Y1' }));
+    const { code, stdout } = await run(['sale', '100', '--state-dir', stateDir], { connect });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^sale: APPROVED\n/);
+    expect(stdout).toMatch(/^ {2}condition {3}the terminal says completed offline \(39=17\)/m);
+    const plain = withTerminal((request, t) => t.reply(approvedSale(request)));
+    const again = await run(['sale', '100', '--state-dir', stateDir], { connect: plain.connect });
+    expect(again.stdout).not.toContain('condition');
   });
 
   it('a decline exits 1', async () => {
