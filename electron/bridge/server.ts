@@ -249,13 +249,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         return;
       }
       checking = true;
-      const refuse = (): void => {
+      const answerWrong = (): void => {
         slot.done();
         checking = false;
         if (socket.readyState === socket.OPEN) socket.close(CLOSE_UNAUTHORISED, 'bad token');
       };
-      if (slot.delayMs > 0) setTimeout(refuse, slot.delayMs).unref?.();
-      else refuse();
+      if (slot.delayMs > 0) setTimeout(answerWrong, slot.delayMs).unref?.();
+      else answerWrong();
     };
 
     const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
