@@ -222,6 +222,14 @@ export class Journal {
     return this.#now().toISOString();
   }
 
+  /**
+   * Runs `write` as one commit: every journal write inside it lands together or not at all (a
+   * kill between two of them cannot leave the first alone). Nested calls join the outer commit.
+   */
+  atomically<T>(write: () => T): T {
+    return this.db.transaction(write)();
+  }
+
   /** Takes the next till transaction number; the counter is committed before it is returned. */
   nextEcrNumber(): number {
     return this.db.transaction(() => this.#takeEcr())();

@@ -52,7 +52,8 @@ export class LateWatch {
 
   /** Opens (or keeps) the watch of a part whose QR may still be paid. */
   open(part: Part, reason: string): void {
-    if (part.kind !== 'payment' || part.ecrNumber === undefined || this.#stopped) return;
+    // Journaled even while stopping: the next start resumes it (#schedule does nothing once stopped).
+    if (part.kind !== 'payment' || part.ecrNumber === undefined) return;
     // The QR's own expiry when it was seen; otherwise it may have been shown up to its lifetime from now.
     const expiry = part.qr?.expiresAt ?? Date.now() + this.#host.options.profile.sbp.qrLifetimeSeconds * 1000;
     // A watch opened late (the app was down when the QR expired, or the clocks differ) still watches a whole margin.

@@ -268,9 +268,14 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
         notes.length > 0 ? [result.text, ...notes].filter(Boolean).join('; ') : undefined,
       );
     } else if (result.status === 'declined') {
-      next = this.journal.transition(part.id, 'DECLINED', outcome, `${what}-declined`);
-      // Declined, expired or cancelled: a QR the customer saw may still be paid at the bank.
-      if (part.kind === 'payment' && (result.switchedToSbp || this.#isQrPayment(next))) this.#watches.open(next, `${what} declined: ${next.text ?? 'no text'}`);
+      // Declined, expired or cancelled: a QR the customer saw may still be paid at the bank. The
+      // watch is journaled in the same commit as the decline, so no kill can leave one without the other.
+      next = this.journal.atomically(() => {
+        const declined = this.journal.transition(part.id, 'DECLINED', outcome, `${what}-declined`);
+        if (part.kind === 'payment' && (result.switchedToSbp || this.#isQrPayment(declined)))
+          this.#watches.open(declined, `${what} declined: ${declined.text ?? 'no text'}`);
+        return declined;
+      });
     } else if (result.status === 'failed') {
       next = this.journal.transition(part.id, 'FAILED', outcome, `${what}-failed`, result.error?.message);
     } else {
@@ -441,16 +446,19 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     const part = this.journal.getPart(partId);
     if (!part) throw new ServiceError('not-found', `no payment ${partId}`);
     if (part.state !== 'UNKNOWN') throw new ServiceError('not-unresolved', `payment ${partId} is ${part.state}`);
-    const next = this.journal.transition(
-      partId,
-      decision === 'approved' ? 'APPROVED' : 'DECLINED',
-      { ...(rrn ? { rrn } : {}), text: note },
-      `resolved-by-cashier`,
-      note,
-    );
+    const next = this.journal.atomically(() => {
+      const decided = this.journal.transition(
+        partId,
+        decision === 'approved' ? 'APPROVED' : 'DECLINED',
+        { ...(rrn ? { rrn } : {}), text: note },
+        `resolved-by-cashier`,
+        note,
+      );
+      // A QR the cashier saw unpaid may still be paid later: it is watched all the same (same commit).
+      if (decided.state === 'DECLINED' && this.#isQrPayment(decided)) this.#watches.open(decided, 'declined by the cashier');
+      return decided;
+    });
     if (next.state === 'APPROVED' && next.kind === 'refund' && next.refundOf) this.#markRefundedIfWhole(next.refundOf);
-    // A QR the cashier saw unpaid may still be paid later: it is watched all the same.
-    if (next.state === 'DECLINED' && this.#isQrPayment(next)) this.#watches.open(next, 'declined by the cashier');
     this.#afterMoney(part.receiptId);
     return next;
   }

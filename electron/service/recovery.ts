@@ -10,7 +10,7 @@ import type { PinpadResult } from '../../native/inpas/result.js';
 import { Tag } from '../../native/inpas/tags.js';
 import { crashPoint } from './crash-points.js';
 import { ServiceError } from './errors.js';
-import type { Journal } from './journal.js';
+import type { Journal, PartOutcome } from './journal.js';
 import { UNRESOLVED_STATES, type Part } from './model.js';
 import { messageFromRecord, outcomeOf, partContext, type PaymentServiceOptions } from './service-types.js';
 import type { TerminalLock } from './terminal-lock.js';
@@ -130,9 +130,7 @@ export class Recovery {
     if (answered && status.sbpState === 'done') return this.#recordFound(now, status);
     if (part.kind === 'payment' && answered && status.sbpState === 'reversed') {
       // Charged, then given back by an emergency cancel whose answer was not recorded (a crash mid-reversal).
-      const reversed = journal.transition(part.id, 'REVERSED', outcomeOf(status), 'recovered-reversed', 'the terminal reports it cancelled');
-      if (this.#host.isQrPayment(reversed)) this.#host.watch(reversed, 'reversed by recovery');
-      return reversed;
+      return this.#endWatched(part.id, 'REVERSED', outcomeOf(status), 'recovered-reversed', 'the terminal reports it cancelled', 'reversed by recovery');
     }
     if (part.kind === 'refund') {
       if (answered && (status.sbpState === 'not-found' || status.sbpState === 'rejected')) {
@@ -176,23 +174,33 @@ export class Recovery {
     }
     this.#busySince.delete(part.id);
     if (cancel.status === 'approved') {
-      const reversed = journal.transition(
-        part.id,
-        'REVERSED',
-        outcomeOf(cancel),
-        'recovered-reversed',
-        'emergency cancel of the same request: money given back',
-      );
-      if (this.#host.isQrPayment(reversed)) this.#host.watch(reversed, 'reversed by recovery');
-      return reversed;
+      return this.#endWatched(part.id, 'REVERSED', outcomeOf(cancel), 'recovered-reversed', 'emergency cancel of the same request: money given back', 'reversed by recovery');
     }
     if (cancel.status === 'declined') {
-      const declined = journal.transition(part.id, 'DECLINED', outcomeOf(cancel), 'recovered-declined', cancel.text ?? 'nothing to cancel: it was not charged');
-      if (this.#host.isQrPayment(declined)) this.#host.watch(declined, 'declined by recovery; the QR may still be paid');
-      return declined;
+      return this.#endWatched(
+        part.id,
+        'DECLINED',
+        outcomeOf(cancel),
+        'recovered-declined',
+        cancel.text ?? 'nothing to cancel: it was not charged',
+        'declined by recovery; the QR may still be paid',
+      );
     }
     journal.note(part.id, 'recovery-pending', cancel.text ?? 'no answer');
     return now;
+  }
+
+  /**
+   * Ends a part declined or reversed; a QR payment gets its late-payment watch in the same commit
+   * (a kill between the two would leave a declined QR that nothing watches).
+   */
+  #endWatched(id: string, to: 'DECLINED' | 'REVERSED', outcome: PartOutcome, event: string, detail: string, watchReason: string): Part {
+    const journal = this.#journal;
+    return journal.atomically(() => {
+      const ended = journal.transition(id, to, outcome, event, detail);
+      if (this.#host.isQrPayment(ended)) this.#host.watch(ended, watchReason);
+      return ended;
+    });
   }
 
   /** The status says done: record it as a live answer would be (method SBP and the switch included). */

@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LatePaymentEvent } from '../../electron/contract/types.js';
+import { LateWatchStore } from '../../electron/service/late-watch-store.js';
 import { PaymentService } from '../../electron/service/payment-service.js';
 import type { Part } from '../../electron/service/model.js';
 import { messageFromRecord } from '../../electron/service/service-types.js';
@@ -85,6 +86,48 @@ describe('lost payments across a crash (field reports)', () => {
     expect(rig.bank.ledger.charges).toHaveLength(1);
     expect(rig.part(late[0]!.latePartId)).toMatchObject({ state: 'APPROVED', amount: 20_000, rrn: rig.bank.ledger.charges[0]!.rrn });
     expect(service.getReceipt(receipt.id)).toMatchObject({ state: 'paid', paid: 20_000 });
+  });
+
+  it('chaos seed 1401869694: a kill between the decline of a QR and its watch cannot leave the decline alone; the late payment is still found', async () => {
+    const rig = makeRig({ scenario: 'qr-late-pay', timing: { qrLifetimeMs: 100, qrPayDelayMs: 600 } });
+    const receipt = rig.service.openReceipt({ lines: [], total: 20_000 });
+    await rig.service.stop();
+    const part = await sentByDeadProcess(rig, receipt.id, 'sbp', 20_000);
+    // The process dies right after it journals the decline and before the watch: here the watch's
+    // write throws once, which stops the code at the same place a SIGKILL would.
+    const open = LateWatchStore.prototype.open;
+    let killedAt: string | undefined;
+    LateWatchStore.prototype.open = function (this: LateWatchStore, ...args: Parameters<LateWatchStore['open']>) {
+      if (killedAt === undefined) {
+        killedAt = rig.part(part.id).state;
+        throw new Error('killed between the decline and its watch');
+      }
+      return open.apply(this, args);
+    };
+    // Never, at any moment, a declined QR that nothing watches.
+    const orphans: string[] = [];
+    const sampler = setInterval(() => {
+      const now = rig.part(part.id);
+      if ((now.state === 'DECLINED' || now.state === 'REVERSED') && !rig.journal.db.prepare('SELECT 1 FROM late_watches WHERE part_id = ?').get(part.id))
+        orphans.push(now.state);
+    }, 2);
+    try {
+      const service = restart(rig, { recoveryCallMs: 300, operationTimeoutMs: 60_000 });
+      const late = lateEvents(service);
+      await waitFor(() => killedAt !== undefined, 'the decline to be journaled', 10_000);
+      // Inside the commit the part was already declined; the failed watch took the decline back with it.
+      expect(killedAt).toBe('DECLINED');
+      expect(rig.part(part.id).state).not.toBe('DECLINED');
+      await waitFor(() => late.length === 1, 'the late payment to be found', 15_000);
+      expect(rig.part(part.id).state).toBe('DECLINED');
+      expect(rig.part(late[0]!.latePartId)).toMatchObject({ state: 'APPROVED', amount: 20_000, rrn: rig.bank.ledger.charges[0]!.rrn });
+      expect(service.getReceipt(receipt.id)).toMatchObject({ state: 'paid', paid: 20_000 });
+      expect(rig.bank.ledger.charges).toHaveLength(1);
+      expect(orphans).toEqual([]);
+    } finally {
+      clearInterval(sampler);
+      LateWatchStore.prototype.open = open;
+    }
   });
 
   it('busy pin pad after restart: WAIT frames, no status answer → recovery waits, no emergency cancel; the payment the customer finished is kept', async () => {
