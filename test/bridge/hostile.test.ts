@@ -223,6 +223,11 @@ describe('one connection failing ends only that connection', () => {
   });
 });
 
+/** A bridge whose every call answers null, with the given throttle; `log` gets its log lines. */
+function tokenBridge(token: string, throttle: HelloThrottle, log: (line: string, data?: Record<string, unknown>) => void = () => undefined) {
+  return startBridge({ port: 0, token, dispatch: () => Promise.resolve({ ok: true, value: null }), subscribe: () => () => undefined, log, throttle });
+}
+
 /** The token with its last character changed: wrong, and different for each `i` (0–9). */
 function nearMiss(token: string, i: number): string {
   const others = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].filter((c) => c !== token.at(-1));
@@ -261,14 +266,7 @@ describe('the bridge token', () => {
   it('wrong hellos are logged with a count, and the right token still gets in', async () => {
     const logs: Array<Record<string, unknown>> = [];
     const token = newToken();
-    const bridge = await startBridge({
-      port: 0,
-      token,
-      dispatch: () => Promise.resolve({ ok: true, value: null }),
-      subscribe: () => () => undefined,
-      log: (line, data) => logs.push({ line, ...data }),
-      throttle: new HelloThrottle({ slotMs: 20 }),
-    });
+    const bridge = await tokenBridge(token, new HelloThrottle({ slotMs: 20 }), (line, data) => logs.push({ line, ...data }));
     try {
       const hello = (given: string): Promise<number | 'ready'> =>
         new Promise((resolve) => {
@@ -293,15 +291,8 @@ describe('the bridge token', () => {
 
   it('a flood of wrong hellos never holds up the right token: it gets in while wrong ones still wait their turn', async () => {
     const token = newToken();
-    const bridge = await startBridge({
-      port: 0,
-      token,
-      dispatch: () => Promise.resolve({ ok: true, value: null }),
-      subscribe: () => () => undefined,
-      log: () => undefined,
-      // Long slots: the held wrong hellos are still waiting when the right one arrives.
-      throttle: new HelloThrottle({ freeFailures: 2, slotMs: 1_500, maxWaiting: 4 }),
-    });
+    // Long slots: the held wrong hellos are still waiting when the right one arrives.
+    const bridge = await tokenBridge(token, new HelloThrottle({ freeFailures: 2, slotMs: 1_500, maxWaiting: 4 }));
     const order: string[] = [];
     const sockets: WebSocket[] = [];
     const hello = (given: string, name: string): Promise<void> =>
