@@ -60,6 +60,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     this.#recovery = new Recovery({
       ...host,
       settle: (part, result, what) => this.#settleResult(part, result, what),
+      closeIfCovered: (receiptId) => this.#closeIfCovered(receiptId),
       markRefundedIfWhole: (id) => this.#markRefundedIfWhole(id),
       watch: (part, reason) => this.#watches.open(part, reason),
       isQrPayment: (part) => this.#isQrPayment(part),
@@ -175,7 +176,11 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
         needsEcrNumber: false,
         businessDay: this.#today(),
       });
-      const done = this.journal.transition(part.id, 'APPROVED', { text: 'cash' }, 'cash-taken');
+      const done = this.journal.atomically(() => {
+        const taken = this.journal.transition(part.id, 'APPROVED', { text: 'cash' }, 'cash-taken');
+        this.#closeIfCovered(receipt.id);
+        return taken;
+      });
       this.emit('payment', { paymentId: part.id, receiptId: receipt.id, phase: 'done', part: done });
       this.#afterMoney(receipt.id);
       return { paymentId: part.id };
@@ -197,11 +202,15 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     const controller = new AbortController();
     this.#lock.inFlight.set(part.id, controller);
     this.emit('payment', { paymentId: part.id, receiptId: receipt.id, phase: 'intent', part });
-    void this.#runSale(part, driver, controller).finally(() => {
-      this.#lock.inFlight.delete(part.id);
-      this.#lock.release(owner);
-      this.#afterMoney(receipt.id);
-    });
+    void this.#runSale(part, driver, controller)
+      .catch((error: unknown) => this.#saleNotRecorded(part, error))
+      .finally(() => {
+        this.#lock.inFlight.delete(part.id);
+        this.#lock.release(owner);
+        this.#afterMoney(receipt.id);
+        // A sale whose answer could not be journaled is still unresolved: recovery asks the pin pad.
+        if (UNRESOLVED_STATES.has(this.journal.getPart(part.id)?.state ?? 'APPROVED')) this.#recovery.kick();
+      });
     return { paymentId: part.id };
   }
 
@@ -219,6 +228,20 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     );
     crashPoint('after-response');
     this.#settleResult(part, result, 'sale');
+  }
+
+  /**
+   * The sale's outcome could not be written to the journal (a write failed: disk full, I/O error).
+   * Its journaled state stays what it was (SENT, never a guess) and recovery resolves it through
+   * the pin pad, as after a crash (the screen shows the receipt as being checked until then).
+   */
+  #saleNotRecorded(part: Part, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      this.journal.note(part.id, 'journal-write-failed', message);
+    } catch {
+      // The journal cannot be written at all: recovery at the next start finds the part SENT.
+    }
   }
 
   #relay(part: Part, event: DriverEvent): void {
@@ -260,13 +283,17 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
         part.kind === 'payment' && result.amount !== undefined && Number.isSafeInteger(result.amount) && result.amount > 0 && result.amount < part.amount;
       // The terminal's own words stay first; what is not the plain success is said after them.
       const notes = [partial ? `approved ${result.amount} of ${part.amount} kopecks` : undefined, doneCondition(result.transactionStatus)].filter(Boolean);
-      next = this.journal.transition(
-        part.id,
-        'APPROVED',
-        { ...outcome, ...(result.method === 'sbp' && part.method === 'card' ? { method: 'sbp' as const } : {}), ...(partial ? { amount: result.amount } : {}) },
-        partial ? `${what}-approved-partially` : `${what}-approved`,
-        notes.length > 0 ? [result.text, ...notes].filter(Boolean).join('; ') : undefined,
-      );
+      next = this.journal.atomically(() => {
+        const approved = this.journal.transition(
+          part.id,
+          'APPROVED',
+          { ...outcome, ...(result.method === 'sbp' && part.method === 'card' ? { method: 'sbp' as const } : {}), ...(partial ? { amount: result.amount } : {}) },
+          partial ? `${what}-approved-partially` : `${what}-approved`,
+          notes.length > 0 ? [result.text, ...notes].filter(Boolean).join('; ') : undefined,
+        );
+        if (approved.kind === 'payment') this.#closeIfCovered(approved.receiptId);
+        return approved;
+      });
     } else if (result.status === 'declined') {
       // Declined, expired or cancelled: a QR the customer saw may still be paid at the bank. The
       // watch is journaled in the same commit as the decline, so no kill can leave one without the other.
@@ -298,13 +325,21 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
   }
 
   #afterMoney(receiptId: string): void {
+    this.#closeIfCovered(receiptId);
+    this.#publish(receiptId);
+  }
+
+  /**
+   * Marks an open receipt paid once its approved parts cover it exactly and nothing is pending.
+   * Called inside an approval's commit too, so that a kill cannot leave a covered receipt open.
+   */
+  #closeIfCovered(receiptId: string): void {
     const receipt = this.getReceipt(receiptId);
     // A late payment still to be given back does not close the receipt.
     const reversing = this.#watches.ofReceipt(receiptId).some((w) => w.state === 'reversing');
     if (receipt.state === 'open' && receipt.total > 0 && receipt.paid === receipt.total && !receipt.blockedReason && !reversing) {
       this.journal.setReceiptState(receiptId, 'paid', 'exactly covered');
     }
-    this.#publish(receiptId);
   }
 
   // --- refunds and cancellation ------------------------------------------------------------------

@@ -25,6 +25,8 @@ export interface RecoveryHost {
   /** Records a terminal result for a SENT or UNKNOWN part exactly as a live answer is recorded. */
   settle(part: Part, result: PinpadResult, what: string): Part;
   afterMoney(receiptId: string): void;
+  /** Marks the receipt paid when it is now exactly covered (journal only; safe inside a commit). */
+  closeIfCovered(receiptId: string): void;
   markRefundedIfWhole(paymentId: string): void;
   /** Leaves a late-payment watch behind a payment whose QR may still be paid. */
   watch(part: Part, reason: string): void;
@@ -207,13 +209,18 @@ export class Recovery {
   #recordFound(part: Part, status: PinpadResult): Part {
     const bySbp = status.foundMethod === 'sbp' || (status.foundMethod === undefined && this.#host.isQrPayment(part));
     const switched = part.kind === 'payment' && part.method === 'card' && bySbp;
-    const approved = this.#journal.transition(
-      part.id,
-      'APPROVED',
-      { ...outcomeOf(status), switchedToSbp: switched, ...(switched ? { method: 'sbp' as const } : {}) },
-      'recovered-approved',
-      'the terminal reports it done',
-    );
+    const approved = this.#journal.atomically(() => {
+      const found = this.#journal.transition(
+        part.id,
+        'APPROVED',
+        { ...outcomeOf(status), switchedToSbp: switched, ...(switched ? { method: 'sbp' as const } : {}) },
+        'recovered-approved',
+        'the terminal reports it done',
+      );
+      // The receipt's "paid" in the same commit: a kill cannot leave a covered receipt open.
+      if (found.kind === 'payment') this.#host.closeIfCovered(found.receiptId);
+      return found;
+    });
     this.#busySince.delete(part.id);
     if (approved.kind === 'refund' && approved.refundOf) this.#host.markRefundedIfWhole(approved.refundOf);
     return approved;

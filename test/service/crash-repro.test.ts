@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LatePaymentEvent } from '../../electron/contract/types.js';
+import { Journal } from '../../electron/service/journal.js';
 import { LateWatchStore } from '../../electron/service/late-watch-store.js';
 import { PaymentService } from '../../electron/service/payment-service.js';
 import type { Part } from '../../electron/service/model.js';
@@ -127,6 +128,38 @@ describe('lost payments across a crash (field reports)', () => {
     } finally {
       clearInterval(sampler);
       LateWatchStore.prototype.open = open;
+    }
+  });
+
+  it('an approval and its receipt becoming paid are one commit: a kill between them cannot leave a covered receipt open', async () => {
+    const rig = makeRig();
+    const receipt = rig.service.openReceipt({ lines: [], total: 7_500 });
+    // The receipt's "paid" write fails once, exactly where a kill after the approval's own write would stop the code.
+    const setState = Journal.prototype.setReceiptState;
+    let approvedInside: string | undefined;
+    Journal.prototype.setReceiptState = function (this: Journal, ...args: Parameters<Journal['setReceiptState']>) {
+      if (approvedInside === undefined && args[1] === 'paid') {
+        approvedInside = this.partsOf(args[0])[0]?.state;
+        throw new Error('killed between the approval and the receipt');
+      }
+      return setState.apply(this, args);
+    };
+    try {
+      rig.service.startBackground();
+      const { paymentId } = rig.service.startPayment({ receiptId: receipt.id, method: 'card', amount: 7_500 });
+      await waitFor(() => approvedInside !== undefined, 'the approval to be journaled', 10_000);
+      expect(approvedInside).toBe('APPROVED');
+      // The approval went back with the failed write: the part is still SENT, never "approved" on an open receipt.
+      expect(rig.part(paymentId).state).toBe('SENT');
+      expect(rig.journal.audit({ partId: paymentId }).map((a) => a.event)).toContain('journal-write-failed');
+      // Recovery then settles it through the pin pad, as after a crash; the books match the bank.
+      await waitFor(() => !['SENT', 'UNKNOWN'].includes(rig.part(paymentId).state), 'recovery to settle the sale', 15_000);
+      const after = rig.part(paymentId);
+      const view = rig.service.getReceipt(receipt.id);
+      expect(after.state === 'APPROVED' && view.state === 'open').toBe(false);
+      expect(view.paid).toBe(sum(rig.bank.ledger.charges) - sum(rig.bank.ledger.refunds));
+    } finally {
+      Journal.prototype.setReceiptState = setState;
     }
   });
 
