@@ -202,14 +202,18 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     const controller = new AbortController();
     this.#lock.inFlight.set(part.id, controller);
     this.emit('payment', { paymentId: part.id, receiptId: receipt.id, phase: 'intent', part });
+    let notRecorded = false;
     void this.#runSale(part, driver, controller)
-      .catch((error: unknown) => this.#saleNotRecorded(part, error))
+      .catch((error: unknown) => {
+        notRecorded = true;
+        this.#saleNotRecorded(part, error);
+      })
       .finally(() => {
         this.#lock.inFlight.delete(part.id);
         this.#lock.release(owner);
         this.#afterMoney(receipt.id);
-        // A sale whose answer could not be journaled is still unresolved: recovery asks the pin pad.
-        if (UNRESOLVED_STATES.has(this.journal.getPart(part.id)?.state ?? 'APPROVED')) this.#recovery.kick();
+        // A sale whose answer could not be journaled is still SENT: recovery asks the pin pad, as after a crash.
+        if (notRecorded) this.#recovery.kick();
       });
     return { paymentId: part.id };
   }
