@@ -25,6 +25,8 @@ export const SERVICE_ERROR_CODES = [
   'forbidden',
   /** Too many wrong service PINs: locked for a while (data.retryAfterSeconds). */
   'pin-locked',
+  /** An idempotency key (or a receipt's client id) came back with other input; data.firstInput is the first call's. */
+  'idempotency-conflict',
   'internal',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];

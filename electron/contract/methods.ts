@@ -29,6 +29,13 @@ const id = z
   .max(64)
   .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
 
+/**
+ * A client's key for one money-moving call: the same key with the same input gives the first
+ * call's result and moves no money again (service/idempotency.ts). Scoped to the method; kept 48 h.
+ */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,64}$/;
+const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN, '8-64 letters, digits and . _ : -').optional();
+
 const line = z.strictObject({
   name: z.string().min(1).max(200),
   quantity: z.number().positive().max(100_000),
@@ -50,17 +57,20 @@ function method<O>() {
 }
 
 const none = z.strictObject({});
-const refundInput = z.strictObject({ receiptId: id, items: z.array(refundItem).min(1).max(50) });
+const refundItems = z.array(refundItem).min(1).max(50);
+const refundInput = z.strictObject({ receiptId: id, items: refundItems });
 
 export const METHODS = {
   'receipt.open': method<Receipt>()(z.strictObject({ id: id.optional(), lines: z.array(line).max(500), total: kopecks })),
   'receipt.get': method<Receipt>()(z.strictObject({ receiptId: id })),
   'receipt.search': method<Receipt[]>()(z.strictObject({ text: z.string().max(100).optional(), limit: z.number().int().min(1).max(200).optional() })),
-  'receipt.cancel': method<Receipt>()(z.strictObject({ receiptId: id, cashForUnrefundable: z.boolean().optional() })),
-  'payment.start': method<{ paymentId: string }>()(z.strictObject({ receiptId: id, method: z.enum(['card', 'sbp', 'cash']), amount: kopecks })),
+  'receipt.cancel': method<Receipt>()(z.strictObject({ receiptId: id, cashForUnrefundable: z.boolean().optional(), idempotencyKey })),
+  'payment.start': method<{ paymentId: string }>()(
+    z.strictObject({ receiptId: id, method: z.enum(['card', 'sbp', 'cash']), amount: kopecks, idempotencyKey }),
+  ),
   'payment.cancel': method<{ requested: boolean }>()(z.strictObject({ paymentId: id })),
   'refund.plan': method<RefundPlanItem[]>()(refundInput),
-  'refund.start': method<Part[]>()(refundInput),
+  'refund.start': method<Part[]>()(z.strictObject({ receiptId: id, items: refundItems, idempotencyKey })),
   'unknown.list': method<Part[]>()(none),
   'unknown.resolve': method<Part[]>()(z.strictObject({ paymentId: id.optional() })),
   'unknown.resolveManually': method<Part>()(
@@ -72,13 +82,14 @@ export const METHODS = {
         .string()
         .regex(/^[0-9A-Za-z]{1,12}$/)
         .optional(),
+      idempotencyKey,
     }),
     true,
   ),
   /** Open late-payment watches (QR parts that may still be paid). */
   'lateWatch.list': method<LateWatchView[]>()(none),
   /** A cashier ends a watch; the note goes to the audit trail. */
-  'lateWatch.end': method<LateWatchView>()(z.strictObject({ paymentId: id, note: z.string().trim().min(3).max(200) })),
+  'lateWatch.end': method<LateWatchView>()(z.strictObject({ paymentId: id, note: z.string().trim().min(3).max(200), idempotencyKey })),
   'service.unlock': method<{ unlocked: boolean }>()(z.strictObject({ pin: z.string().min(1).max(32) })),
   'service.lock': method<{ unlocked: boolean }>()(none),
   'service.test': method<ServiceOperationResult>()(none, true),

@@ -34,16 +34,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'receipt.get': (input) => service.getReceipt(input.receiptId),
     'receipt.search': (input) => service.searchReceipts(input.text, input.limit),
-    'receipt.cancel': (input) => service.cancelReceipt(input.receiptId, { cashForUnrefundable: input.cashForUnrefundable ?? false }),
+    'receipt.cancel': (input) =>
+      service.cancelReceipt(input.receiptId, { cashForUnrefundable: input.cashForUnrefundable ?? false, idempotencyKey: input.idempotencyKey }),
     'payment.start': (input) => service.startPayment(input),
     'payment.cancel': (input) => service.cancelPayment(input.paymentId),
     'refund.plan': (input) => service.planRefund(input.receiptId, input.items),
-    'refund.start': (input) => service.refund(input.receiptId, input.items),
+    'refund.start': (input) => service.refund(input.receiptId, input.items, { idempotencyKey: input.idempotencyKey }),
     'unknown.list': () => service.listUnresolved(),
     'unknown.resolve': (input) => service.recover(input.paymentId),
-    'unknown.resolveManually': (input) => service.resolveManually(input.paymentId, input.decision, input.note, input.rrn),
+    'unknown.resolveManually': (input) => service.resolveManually(input.paymentId, input.decision, input.note, input.rrn, input.idempotencyKey),
     'lateWatch.list': () => openLateWatches(deps.journal),
-    'lateWatch.end': (input) => lateWatchView(deps.journal, service.endLateWatch(input.paymentId, input.note)),
+    'lateWatch.end': (input) => lateWatchView(deps.journal, service.endLateWatch(input.paymentId, input.note, input.idempotencyKey)),
     'service.unlock': async (input, ctx) => {
       ctx.unlocked = false;
       ctx.unlocked = await deps.checkPin(input.pin, ctx.caller, 'service.unlock');

@@ -18,6 +18,7 @@ import {
 import { DAY_TOTALS_INDEX } from './day-totals.js';
 import { assignReceiptNumber, localDay, RECEIPT_NUMBERS_MIGRATION } from './receipt-numbers.js';
 import { RECEIPT_SEARCH_INDEXES, searchReceiptIds } from './receipt-search.js';
+import { IDEMPOTENCY_MIGRATION } from './idempotency-store.js';
 
 /** Versioned migrations; each runs once, in order, inside a transaction. */
 export const MIGRATIONS: readonly string[] = [
@@ -98,6 +99,8 @@ export const MIGRATIONS: readonly string[] = [
     parts_after INTEGER NOT NULL, parts_up_to INTEGER NOT NULL, matched INTEGER NOT NULL CHECK (matched IN (0, 1)), result TEXT NOT NULL);
   CREATE INDEX reconciliations_day ON reconciliations(business_day);
   `,
+  // Clients' idempotency keys and the operations they named (idempotency-store.ts).
+  IDEMPOTENCY_MIGRATION,
 ];
 
 /** The schema version a journal has after its migrations (its user_version). */

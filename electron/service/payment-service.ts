@@ -6,8 +6,10 @@
 import { EventEmitter } from 'node:events';
 import type { DriverEvent, PinpadDriver } from '../../native/inpas/driver.js';
 import { doneCondition, type PinpadResult } from '../../native/inpas/result.js';
+import { scrubText } from '../../native/inpas/card-data.js';
 import { crashPoint } from './crash-points.js';
 import { ServiceError } from './errors.js';
+import { IdempotentCalls, KEY_PRUNE_EVERY_MS, NO_KEY, type Bind } from './idempotency.js';
 import { receiptView, type Journal } from './journal.js';
 import { LateWatch } from './late-watch.js';
 import type { LateWatchRow } from './late-watch-store.js';
@@ -42,6 +44,9 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
   readonly #recovery: Recovery;
   readonly #watches: LateWatch;
   readonly #functions: ServiceFunctions;
+  /** Clients' idempotency keys (idempotency.ts): a retried money call moves no money again. */
+  readonly keys: IdempotentCalls;
+  #pruneTimer: NodeJS.Timeout | undefined;
   /** Drivers whose stray answers (final answers outside an exchange) recovery listens to. */
   readonly #listened = new WeakSet<PinpadDriver>();
 
@@ -50,6 +55,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     this.options = options;
     this.journal = options.journal;
     this.#now = options.now ?? (() => new Date());
+    this.keys = new IdempotentCalls(options.journal, this.#now);
     const host = {
       options,
       journal: options.journal,
@@ -111,8 +117,16 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
       throw new ServiceError('invalid-input', `the lines add up to ${linesTotal} kopecks, the total says ${input.total}`);
     }
     if (input.id !== undefined && this.journal.hasReceipt(input.id)) {
+      // The client's receipt id is its idempotency key: the same input gives the same receipt, other input a conflict.
       const existing = this.getReceipt(input.id);
-      if (existing.total !== input.total) throw new ServiceError('invalid-input', `receipt ${input.id} already exists with another total`);
+      const same = (lines: readonly ReceiptLine[]): string => JSON.stringify(lines.map((l) => [scrubText(l.name), l.quantity, l.amount]));
+      if (existing.total !== input.total || same(existing.lines) !== same(input.lines)) {
+        throw new ServiceError('idempotency-conflict', `receipt ${input.id} already exists with other lines or another total`, {
+          method: 'receipt.open',
+          idempotencyKey: input.id,
+          firstInput: { id: existing.id, lines: existing.lines, total: existing.total },
+        });
+      }
       return existing;
     }
     const id = this.journal.createReceipt(input);
@@ -154,7 +168,18 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
    * Starts paying part of a receipt. Returns once the intent is journaled; progress and the
    * outcome arrive as `payment` and `receipt` events.
    */
-  startPayment(input: { receiptId: string; method: PartMethod; amount: number }): { paymentId: string } {
+  startPayment(input: { receiptId: string; method: PartMethod; amount: number; idempotencyKey?: string | undefined }): { paymentId: string } {
+    const { receiptId, method, amount } = input;
+    return this.keys.run(
+      'payment.start',
+      input.idempotencyKey,
+      { receiptId, method, amount },
+      (refs) => ({ paymentId: refs[0]! }),
+      (bind) => this.#startPayment({ receiptId, method, amount }, bind),
+    );
+  }
+
+  #startPayment(input: { receiptId: string; method: PartMethod; amount: number }, bind: Bind): { paymentId: string } {
     const receipt = this.getReceipt(input.receiptId);
     if (receipt.state !== 'open') throw new ServiceError('receipt-closed', `receipt ${receipt.id} is ${receipt.state}`, { state: receipt.state });
     this.#checkMoneyAllowed(receipt);
@@ -168,14 +193,9 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     if (input.method === 'sbp' && !this.options.qrSbp) throw new ServiceError('method-disabled', 'QR payments (qrSBP) are switched off');
     if (input.method === 'cash') {
       if (this.options.mode !== 'till') throw new ServiceError('cash-only-at-till', 'cash is taken only at a till');
-      const part = this.journal.createPart({
-        receiptId: receipt.id,
-        kind: 'payment',
-        method: 'cash',
-        amount: input.amount,
-        needsEcrNumber: false,
-        businessDay: this.#today(),
-      });
+      const part = this.#created(bind, () =>
+        this.journal.createPart({ receiptId: receipt.id, kind: 'payment', method: 'cash', amount: input.amount, needsEcrNumber: false, businessDay: this.#today() }),
+      );
       const done = this.journal.atomically(() => {
         const taken = this.journal.transition(part.id, 'APPROVED', { text: 'cash' }, 'cash-taken');
         this.#closeIfCovered(receipt.id);
@@ -191,9 +211,11 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     let part: Part;
     try {
       crashPoint('before-journal');
-      part = this.journal.createPart(
-        { receiptId: receipt.id, kind: 'payment', method: input.method, amount: input.amount, needsEcrNumber: true, businessDay: this.#today() },
-        (ecr) => requestRecord(driver.buildSale({ amount: input.amount, ecrNumber: ecr!, method: input.method === 'sbp' ? 'sbp' : 'card' })),
+      part = this.#created(bind, () =>
+        this.journal.createPart(
+          { receiptId: receipt.id, kind: 'payment', method: input.method, amount: input.amount, needsEcrNumber: true, businessDay: this.#today() },
+          (ecr) => requestRecord(driver.buildSale({ amount: input.amount, ecrNumber: ecr!, method: input.method === 'sbp' ? 'sbp' : 'card' })),
+        ),
       );
     } catch (error) {
       this.#lock.release(owner);
@@ -216,6 +238,15 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
         if (notRecorded) this.#recovery.kick();
       });
     return { paymentId: part.id };
+  }
+
+  /** Writes a part and its idempotency key in one commit. */
+  #created(bind: Bind, create: () => Part): Part {
+    return this.journal.atomically(() => {
+      const part = create();
+      bind(part.id);
+      return part;
+    });
   }
 
   async #runSale(part: Part, driver: PinpadDriver, controller: AbortController): Promise<void> {
@@ -354,22 +385,33 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
   }
 
   /** Refunds chosen parts/amounts, one after another. Returns the refund parts as they ended. */
-  async refund(receiptId: string, items: readonly RefundItem[]): Promise<Part[]> {
+  refund(receiptId: string, items: readonly RefundItem[], options: { idempotencyKey?: string | undefined } = {}): Promise<Part[]> {
+    const keyed = items.map((i) => ({ paymentId: i.paymentId, amount: i.amount, cash: i.cash ?? false }));
+    return this.keys.run(
+      'refund.start',
+      options.idempotencyKey,
+      { receiptId, items: keyed },
+      (refs) => Promise.resolve(refs.map((id) => this.journal.getPart(id)!)),
+      (bind) => this.#refund(receiptId, items, bind),
+    );
+  }
+
+  async #refund(receiptId: string, items: readonly RefundItem[], bind: Bind): Promise<Part[]> {
     const receipt = this.getReceipt(receiptId);
     if (receipt.state === 'open' && receipt.paid === 0) throw new ServiceError('not-refundable', 'nothing has been paid on this receipt');
     this.#checkMoneyAllowed(receipt);
     const plan = this.planRefund(receiptId, items);
     const done: Part[] = [];
-    for (const item of plan) done.push(await this.#refundOne(receiptId, item));
+    for (const item of plan) done.push(await this.#refundOne(receiptId, item, bind));
     this.#afterMoney(receiptId);
     return done;
   }
 
-  async #refundOne(receiptId: string, item: RefundPlanItem): Promise<Part> {
+  async #refundOne(receiptId: string, item: RefundPlanItem, bind: Bind): Promise<Part> {
     const original = this.journal.getPart(item.paymentId)!;
     const base = { receiptId, kind: 'refund' as const, refundOf: original.id, amount: item.amount, businessDay: this.#today() };
     if (item.how === 'cash') {
-      const part = this.journal.createPart({ ...base, method: 'cash', how: 'cash', needsEcrNumber: false });
+      const part = this.#created(bind, () => this.journal.createPart({ ...base, method: 'cash', how: 'cash', needsEcrNumber: false }));
       const given = this.journal.transition(part.id, 'APPROVED', { text: 'cash given back' }, 'cash-refund');
       this.#markRefundedIfWhole(original.id);
       return given;
@@ -380,11 +422,13 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     try {
       const method = item.method === 'sbp' ? 'sbp' : 'card';
       const ids = { rrn: original.rrn ?? '', ...(original.authCode ? { authCode: original.authCode } : {}), method } as const;
-      const part = this.journal.createPart({ ...base, method: item.method, how: item.how, needsEcrNumber: true }, (ecr) =>
-        requestRecord(
-          item.how === 'void'
-            ? driver.buildVoid({ amount: item.amount, ecrNumber: ecr!, ...ids })
-            : driver.buildRefund({ amount: item.amount, ecrNumber: ecr!, ...ids }),
+      const part = this.#created(bind, () =>
+        this.journal.createPart({ ...base, method: item.method, how: item.how, needsEcrNumber: true }, (ecr) =>
+          requestRecord(
+            item.how === 'void'
+              ? driver.buildVoid({ amount: item.amount, ecrNumber: ecr!, ...ids })
+              : driver.buildRefund({ amount: item.amount, ecrNumber: ecr!, ...ids }),
+          ),
         ),
       );
       const controller = new AbortController();
@@ -414,7 +458,18 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
   }
 
   /** Gives back every approved part of a receipt by the bank's rules and closes it. */
-  async cancelReceipt(receiptId: string, options: { cashForUnrefundable?: boolean } = {}): Promise<Receipt> {
+  cancelReceipt(receiptId: string, options: { cashForUnrefundable?: boolean; idempotencyKey?: string | undefined } = {}): Promise<Receipt> {
+    const cashForUnrefundable = options.cashForUnrefundable ?? false;
+    return this.keys.run(
+      'receipt.cancel',
+      options.idempotencyKey,
+      { receiptId, cashForUnrefundable },
+      () => Promise.resolve(this.getReceipt(receiptId)),
+      (bind) => this.#cancelReceipt(receiptId, { cashForUnrefundable }, bind),
+    );
+  }
+
+  async #cancelReceipt(receiptId: string, options: { cashForUnrefundable: boolean }, bind: Bind): Promise<Receipt> {
     const receipt = this.getReceipt(receiptId);
     if (receipt.state === 'cancelled') return receipt;
     this.#checkMoneyAllowed(receipt);
@@ -426,7 +481,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
         ...(options.cashForUnrefundable && p.switchedToSbp && !this.options.profile.bank.refundSwitchedPayment ? { cash: true } : {}),
       }));
     if (items.length > 0) {
-      const results = await this.refund(receiptId, items);
+      const results = await this.#refund(receiptId, items, bind);
       const failed = results.find((p) => p.state !== 'APPROVED');
       if (failed) {
         throw new ServiceError(
@@ -436,7 +491,10 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
         );
       }
     }
-    this.journal.setReceiptState(receiptId, 'cancelled', 'every approved part given back');
+    this.journal.atomically(() => {
+      this.journal.setReceiptState(receiptId, 'cancelled', 'every approved part given back');
+      bind(receiptId);
+    });
     return this.#publish(receiptId);
   }
 
@@ -460,6 +518,11 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
    * Returns at once: nothing here waits for the pin pad.
    */
   startBackground(): void {
+    // Keys older than their retention are forgotten now and every hour (the clock is the service's own).
+    this.keys.prune();
+    clearInterval(this.#pruneTimer);
+    this.#pruneTimer = setInterval(() => this.keys.prune(), KEY_PRUNE_EVERY_MS);
+    this.#pruneTimer.unref();
     this.#listen();
     this.#watches.resumeAll();
     this.#recovery.startBackground();
@@ -481,7 +544,17 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
   }
 
   /** A cashier who checked the terminal's journal (full report) may settle an unknown outcome by hand. */
-  resolveManually(partId: string, decision: 'approved' | 'declined', note: string, rrn?: string): Part {
+  resolveManually(partId: string, decision: 'approved' | 'declined', note: string, rrn?: string, idempotencyKey?: string): Part {
+    return this.keys.run(
+      'unknown.resolveManually',
+      idempotencyKey,
+      { paymentId: partId, decision, note, ...(rrn !== undefined ? { rrn } : {}) },
+      (refs) => this.journal.getPart(refs[0]!)!,
+      (bind) => this.#resolveManually(partId, decision, note, rrn, bind),
+    );
+  }
+
+  #resolveManually(partId: string, decision: 'approved' | 'declined', note: string, rrn: string | undefined, bind: Bind): Part {
     const part = this.journal.getPart(partId);
     if (!part) throw new ServiceError('not-found', `no payment ${partId}`);
     if (part.state !== 'UNKNOWN') throw new ServiceError('not-unresolved', `payment ${partId} is ${part.state}`);
@@ -495,6 +568,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
       );
       // A QR the cashier saw unpaid may still be paid later: it is watched all the same (same commit).
       if (decided.state === 'DECLINED' && this.#isQrPayment(decided)) this.#watches.open(decided, 'declined by the cashier');
+      bind(partId);
       return decided;
     });
     if (next.state === 'APPROVED' && next.kind === 'refund' && next.refundOf) this.#markRefundedIfWhole(next.refundOf);
@@ -508,8 +582,19 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
   }
 
   /** A cashier ends a late-payment watch; audited with the note. */
-  endLateWatch(paymentId: string, note: string): LateWatchRow {
-    return this.#watches.decide(paymentId, note);
+  endLateWatch(paymentId: string, note: string, idempotencyKey?: string): LateWatchRow {
+    return this.keys.run(
+      'lateWatch.end',
+      idempotencyKey,
+      { paymentId, note },
+      () => this.#watches.store.get(paymentId)!,
+      (bind) =>
+        this.journal.atomically(() => {
+          const ended = this.#watches.decide(paymentId, note);
+          bind(paymentId);
+          return ended;
+        }),
+    );
   }
 
   // --- service functions (settlement, reports, test) ------------------------------------------------
@@ -525,6 +610,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
 
   /** Stops live requests, recovery and watches (the journal keeps them for the next start); resolves when their checks have ended. */
   async stop(): Promise<void> {
+    clearInterval(this.#pruneTimer);
     for (const controller of this.#lock.inFlight.values()) controller.abort();
     await Promise.all([this.#recovery.stop(), this.#watches.stop()]);
   }

@@ -616,6 +616,10 @@ const ERRORS_RU: ErrorTable = {
   'error.unknown-method': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не знает такой операции (версии программы не совпадают?)' },
   'error.forbidden': { customer: `Нужен сотрудник. ${ASK_STAFF_RU}`, cashier: 'Нужен PIN сотрудника (или PIN неверный)' },
   'error.pin-locked': { customer: `Нужен сотрудник. ${ASK_STAFF_RU}`, cashier: 'Слишком много неверных PIN: ввод временно заблокирован' },
+  'error.idempotency-conflict': {
+    customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`,
+    cashier: 'Ключ повтора уже использован для другого запроса: деньги не двигались, отправьте запрос с новым ключом',
+  },
   'error.internal': { customer: `Что-то пошло не так. ${ASK_STAFF_RU}`, cashier: 'Внутренняя ошибка сервиса — соберите архив для поддержки' },
   'error.timeout': { customer: `Пин-пад не ответил вовремя. ${ASK_STAFF_RU}`, cashier: 'Пин-пад не ответил за отведённое время' },
   'error.link': { customer: `Нет связи с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Нет связи с пин-падом (кабель, порт, питание)' },
@@ -665,6 +669,10 @@ const ERRORS_EN: ErrorTable = {
   'error.unknown-method': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service does not know this operation (program versions differ?)' },
   'error.forbidden': { customer: `Staff needed. ${ASK_STAFF_EN}`, cashier: 'The staff PIN is needed (or it is wrong)' },
   'error.pin-locked': { customer: `Staff needed. ${ASK_STAFF_EN}`, cashier: 'Too many wrong PINs: PIN entry is locked for a while' },
+  'error.idempotency-conflict': {
+    customer: `The operation could not be done. ${ASK_STAFF_EN}`,
+    cashier: 'The retry key was already used for another request: no money moved; send the request with a new key',
+  },
   'error.internal': { customer: `Something went wrong. ${ASK_STAFF_EN}`, cashier: 'Internal error of the service — make a support bundle' },
   'error.timeout': { customer: `The pin pad did not answer in time. ${ASK_STAFF_EN}`, cashier: 'The pin pad did not answer in time' },
   'error.link': { customer: `No connection to the pin pad. ${ASK_STAFF_EN}`, cashier: 'No link to the pin pad (cable, port, power)' },

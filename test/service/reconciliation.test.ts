@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPinpad } from '../../native/cli/pinpad.js';
 import { memoryPair } from '../../native/transport/memory.js';
-import { Journal, JOURNAL_SCHEMA_VERSION } from '../../electron/service/journal.js';
+import { Journal, JOURNAL_SCHEMA_VERSION, MIGRATIONS } from '../../electron/service/journal.js';
 import { ReconciliationStore } from '../../electron/service/reconciliation-store.js';
 import { PROFILE, TERMINAL_ID, useServiceRigs, type ServiceRig } from './harness.js';
 
@@ -165,7 +165,8 @@ describe('close-of-day reconciliation', () => {
     // As an older version left it: no reconciliations table, an older user_version.
     const old = new Journal(path);
     old.db.exec('DROP TABLE reconciliations;');
-    old.db.pragma(`user_version = ${JOURNAL_SCHEMA_VERSION - 1}`);
+    // The version just before the reconciliations migration (later migrations are newer still).
+    old.db.pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE reconciliations'))}`);
     old.close();
     const reopened = new Journal(path);
     try {

@@ -253,11 +253,11 @@ describe('what the terminal approved is what counts', () => {
     expect(rig.receipt(receipt.id).state).toBe('paid');
   });
 
-  it('an open receipt id given again returns the same receipt; another total is refused', async () => {
+  it('an open receipt id given again returns the same receipt; another total is an idempotency conflict', async () => {
     const rig = makeRig();
     const first = rig.service.openReceipt({ id: 'R-1', lines: [], total: 10_000 });
     await rig.pay(first.id, 'cash', 1_000);
     expect(rig.service.openReceipt({ id: 'R-1', lines: [], total: 10_000 })).toMatchObject({ id: 'R-1', paid: 1_000 });
-    expect(await errorCode(() => rig.service.openReceipt({ id: 'R-1', lines: [], total: 20_000 }))).toBe('invalid-input');
+    expect(await errorCode(() => rig.service.openReceipt({ id: 'R-1', lines: [], total: 20_000 }))).toBe('idempotency-conflict');
   });
 });

@@ -1,0 +1,108 @@
+/**
+ * Idempotent money calls: a client's key makes a retry safe. The one place the rules live (the
+ * service, so that IPC and the bridge share them):
+ * - same method + same key + same input → the first call's result (the same part / receipt ids, as
+ *   they are now: still at the pin pad, finished, or recovered after a restart); no money moves;
+ * - same method + same key + other input → `idempotency-conflict`, naming the first call's input;
+ * - concurrent calls with one key → one operation; a caller that comes while it runs gets its promise;
+ * - the key is journaled in the same commit as the first money write of its operation (`bind`). A
+ *   call refused before it wrote money state (invalid amount, receipt closed, pin pad busy) stores
+ *   nothing: the same key may be sent again and is then a new call. A call that failed after it
+ *   wrote money state stores its typed error, and a retry gets that error again;
+ * - keys are kept KEY_RETENTION_MS (48 h) and then pruned: a pruned key is a new key.
+ */
+import { errorFromWire, parseWireError, ServiceError, toWireError } from '../contract/errors.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../contract/methods.js';
+import type { Journal } from './journal.js';
+import { IdempotencyStore } from './idempotency-store.js';
+
+/** How long a key is kept, ms. */
+export const KEY_RETENTION_MS = 48 * 60 * 60 * 1000;
+/** How often old keys are pruned while the service runs, ms. */
+export const KEY_PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+export type KeyedMethod = 'payment.start' | 'refund.start' | 'receipt.cancel' | 'unknown.resolveManually' | 'lateWatch.end';
+
+/** Called by an operation inside the commit of each money write it makes, with the id it wrote. */
+export type Bind = (ref: string) => void;
+export const NO_KEY: Bind = () => undefined;
+
+/** The same input, whatever order its fields came in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+export class IdempotentCalls {
+  readonly store: IdempotencyStore;
+  readonly #now: () => Date;
+  /** Calls with a key that are still running (async operations), by method and key. */
+  readonly #running = new Map<string, { input: string; result: Promise<unknown> }>();
+
+  constructor(journal: Journal, now: () => Date) {
+    this.store = new IdempotencyStore(journal);
+    this.#now = now;
+  }
+
+  #cutoff(): number {
+    return this.#now().getTime() - KEY_RETENTION_MS;
+  }
+
+  /** Forgets keys older than the retention; returns how many. */
+  prune(): number {
+    return this.store.prune(this.#cutoff());
+  }
+
+  /**
+   * Runs `execute` once per key: it gets `bind` to journal the key with its money writes. A known
+   * key gives `replay(refs)` (or the stored error); without a key `execute` runs as always.
+   */
+  run<T>(method: KeyedMethod, key: string | undefined, input: object, replay: (refs: readonly string[]) => T, execute: (bind: Bind) => T): T {
+    if (key === undefined) return execute(NO_KEY);
+    if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key))
+      throw new ServiceError('invalid-input', 'idempotencyKey: 8-64 letters, digits and . _ : -', { field: 'idempotencyKey' });
+    const text = canonical(input);
+    const slot = `${method}\n${key}`;
+    const running = this.#running.get(slot);
+    if (running) {
+      if (running.input !== text) throw conflict(method, key, running.input);
+      return running.result as T;
+    }
+    const row = this.store.get(method, key, this.#cutoff());
+    if (row) {
+      if (row.input !== text) throw conflict(method, key, row.input);
+      if (row.error !== undefined) throw errorFromWire(parseWireError(row.error));
+      return replay(row.refs);
+    }
+    let bound = false;
+    const bind: Bind = (ref) => {
+      this.store.bind(method, key, text, ref, this.#now().getTime(), this.#cutoff());
+      bound = true;
+    };
+    const failed = (error: unknown): never => {
+      if (bound) this.store.fail(method, key, toWireError(error));
+      throw error;
+    };
+    let result: T;
+    try {
+      result = execute(bind);
+    } catch (error) {
+      return failed(error);
+    }
+    if (!(result instanceof Promise)) return result;
+    const tracked = result.catch(failed).finally(() => this.#running.delete(slot));
+    this.#running.set(slot, { input: text, result: tracked });
+    return tracked as T;
+  }
+}
+
+function conflict(method: KeyedMethod, key: string, firstInput: string): ServiceError {
+  return new ServiceError('idempotency-conflict', `idempotency key ${key} of ${method} was first sent with other input`, {
+    method,
+    idempotencyKey: key,
+    firstInput: JSON.parse(firstInput) as unknown,
+  });
+}
