@@ -22,6 +22,10 @@ import {
 } from '../../renderer/src/store/payment-phases.js';
 import { methodOpen, paymentId, paymentOutcome, paymentPhase, paymentRunning, statusMessages } from '../../renderer/src/store.js';
 import { ev, part, receipt, rig, type Rig } from './rig.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../electron/contract/methods.js';
+
+/** Every payment.start of the screen carries a key of the contract's form. */
+const A_KEY = expect.stringMatching(IDEMPOTENCY_KEY_PATTERN);
 
 const ATTEMPT: NewAttempt = { receiptId: 'R1', method: 'card', amount: 15_000, startedAt: 1, knownParts: [] };
 
@@ -153,7 +157,7 @@ describe('payment slice', () => {
     expect(r.api.called('payment.start')).toHaveLength(0);
     await r.store.getState().checkout();
     await r.store.getState().chooseMethod('card');
-    expect(r.api.called('payment.start')).toEqual([{ receiptId: 'R1', method: 'card', amount: 15_000 }]);
+    expect(r.api.called('payment.start')).toEqual([{ receiptId: 'R1', method: 'card', amount: 15_000, idempotencyKey: A_KEY }]);
     expect(methodOpen(r.store.getState())).toBe(false);
   });
 
@@ -261,7 +265,7 @@ describe('payment slice', () => {
     await r.store.getState().startPayment('card', 6_000);
     r.api.emit('payment', ev('P1', 'done', { part: part({ id: 'P1', state: 'DECLINED', amount: 6_000 }) }));
     await r.store.getState().retry();
-    expect(r.api.called('payment.start').at(-1)).toEqual({ receiptId: 'R1', method: 'card', amount: 6_000 });
+    expect(r.api.called('payment.start').at(-1)).toEqual({ receiptId: 'R1', method: 'card', amount: 6_000, idempotencyKey: A_KEY });
   });
 
   it('checks a status once at a time, for the payment on screen', async () => {

@@ -8,6 +8,10 @@ import { ERROR_CODES_COVERED, errorText, t, translate } from '../../renderer/src
 import { formatMoney, parseRoubles } from '../../renderer/src/money.js';
 import { kioskActions, methodOpen, moneyInFlight, paymentId, paymentOutcome, paymentPhase, paymentQr, refundStartAllowed, statusMessages } from '../../renderer/src/store.js';
 import { ev, part, receipt, rig, type Rig } from './rig.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../electron/contract/methods.js';
+
+/** Every payment.start of the screen carries a key of the contract's form. */
+const A_KEY = expect.stringMatching(IDEMPOTENCY_KEY_PATTERN);
 
 /** Kiosk: goods in the cart, receipt opened, card payment P1 started. */
 async function cardPaymentRunning(r: Rig): Promise<void> {
@@ -102,7 +106,10 @@ describe('renderer store', () => {
     expect(translate('ru', statusMessages(s)[0]!)).toContain('Отказ');
     expect([...kioskActions(s)].sort()).toEqual(['cancel-purchase', 'other-method', 'retry']);
     await r.store.getState().retry();
-    expect(r.api.called('payment.start').at(-1)).toEqual({ receiptId: 'R1', method: 'card', amount: 15_000 });
+    expect(r.api.called('payment.start').at(-1)).toEqual({ receiptId: 'R1', method: 'card', amount: 15_000, idempotencyKey: A_KEY });
+    // "Try again" is a new payment: it carries a new key (the same key would get the declined one back).
+    const keys = r.api.called('payment.start').map((input) => (input as { idempotencyKey: string }).idempotencyKey);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('a cancel pressed on the screen reads as cancelled, not as a decline', async () => {
@@ -193,7 +200,7 @@ describe('renderer store', () => {
     r.store.getState().addToCart('coffee');
     await r.store.getState().checkout();
     expect(methodOpen(r.store.getState())).toBe(false);
-    expect(r.api.called('payment.start')).toEqual([{ receiptId: 'R1', method: 'card', amount: 15_000 }]);
+    expect(r.api.called('payment.start')).toEqual([{ receiptId: 'R1', method: 'card', amount: 15_000, idempotencyKey: A_KEY }]);
     // And a decline offers no "another method" (there is none).
     r.api.emit('payment', ev('P1', 'done', { part: part({ id: 'P1', state: 'DECLINED' }) }));
     expect(kioskActions(r.store.getState()).has('other-method')).toBe(false);
@@ -206,7 +213,7 @@ describe('renderer store', () => {
     expect(methodOpen(r.store.getState())).toBe(true);
     expect(r.api.called('payment.start')).toHaveLength(0);
     await r.store.getState().chooseMethod('sbp');
-    expect(r.api.called('payment.start')).toEqual([{ receiptId: 'R1', method: 'sbp', amount: 15_000 }]);
+    expect(r.api.called('payment.start')).toEqual([{ receiptId: 'R1', method: 'sbp', amount: 15_000, idempotencyKey: A_KEY }]);
   });
 
   it('a start lost with the connection blocks a second charge, then finds the payment it made', async () => {

@@ -22,6 +22,8 @@ export interface StoreOptions {
   /** Browser mode: the bridge connection is tracked (starts down until it says up). */
   readonly bridged?: boolean;
   readonly log?: (message: string, detail?: unknown) => void;
+  /** A fresh idempotency key for one money request (default: a random UUID). */
+  readonly newKey?: () => string;
 }
 
 const DEFAULT_IDLE_MS = 90_000;
@@ -31,6 +33,8 @@ export interface Kit {
   readonly api: KioskApi;
   readonly now: () => number;
   readonly log: (message: string, detail?: unknown) => void;
+  /** A fresh idempotency key: made before a money request is sent, so a retry of that request can carry it. */
+  readonly newKey: () => string;
   readonly idleMs: number;
   readonly doneMs: number;
   readonly catalogue: readonly DemoItem[];
@@ -64,6 +68,7 @@ export function makeKit(options: StoreOptions, set: (change: Partial<AppState>) 
     api,
     now,
     log,
+    newKey: options.newKey ?? (() => globalThis.crypto.randomUUID()),
     idleMs: options.idleMs ?? DEFAULT_IDLE_MS,
     doneMs: options.doneMs ?? DEFAULT_DONE_MS,
     catalogue: options.catalogue ?? DEMO_CATALOGUE,

@@ -194,7 +194,7 @@ export function findLostPayment(kit: Kit): void {
 // --- the slice -------------------------------------------------------------------------------------------
 
 export function createPaymentSlice(kit: Kit): PaymentState & PaymentActions {
-  const { api, now, set, get, log } = kit;
+  const { api, now, set, get, log, newKey } = kit;
   return {
     payment: IDLE,
     checkingStatus: false,
@@ -249,8 +249,10 @@ export function createPaymentSlice(kit: Kit): PaymentState & PaymentActions {
         return false;
       }
       set({ payment: starting, confirmCancel: false, error: undefined, notice: undefined, lastActivity: now() });
+      // The key is made before the request: should the request be sent again, the service answers with the same payment.
+      const idempotencyKey = newKey();
       try {
-        const { paymentId } = await api.invoke('payment.start', { receiptId: r.id, method, amount: sum });
+        const { paymentId } = await api.invoke('payment.start', { receiptId: r.id, method, amount: sum, idempotencyKey });
         adoptPaymentId(kit, paymentId);
         return true;
       } catch (error) {
