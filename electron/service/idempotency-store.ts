@@ -19,7 +19,7 @@ export const IDEMPOTENCY_MIGRATION = `
   CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys(created_ms);
 `;
 
-export interface KeyRow {
+interface KeyRow {
   readonly method: string;
   readonly key: string;
   /** The first call's input, as canonical JSON (without the key). */

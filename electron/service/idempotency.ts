@@ -21,11 +21,11 @@ export const KEY_RETENTION_MS = 48 * 60 * 60 * 1000;
 /** How often old keys are pruned while the service runs, ms. */
 export const KEY_PRUNE_EVERY_MS = 60 * 60 * 1000;
 
-export type KeyedMethod = 'payment.start' | 'refund.start' | 'receipt.cancel' | 'unknown.resolveManually' | 'lateWatch.end';
+type KeyedMethod = 'payment.start' | 'refund.start' | 'receipt.cancel' | 'unknown.resolveManually' | 'lateWatch.end';
 
 /** Called by an operation inside the commit of each money write it makes, with the id it wrote. */
 export type Bind = (ref: string) => void;
-export const NO_KEY: Bind = () => undefined;
+const NO_KEY: Bind = () => undefined;
 
 /** The same input, whatever order its fields came in. */
 function canonical(value: unknown): string {

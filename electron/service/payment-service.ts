@@ -9,7 +9,7 @@ import { doneCondition, type PinpadResult } from '../../native/inpas/result.js';
 import { scrubText } from '../../native/inpas/card-data.js';
 import { crashPoint } from './crash-points.js';
 import { ServiceError } from './errors.js';
-import { IdempotentCalls, KEY_PRUNE_EVERY_MS, NO_KEY, type Bind } from './idempotency.js';
+import { IdempotentCalls, KEY_PRUNE_EVERY_MS, type Bind } from './idempotency.js';
 import { receiptView, type Journal } from './journal.js';
 import { LateWatch } from './late-watch.js';
 import type { LateWatchRow } from './late-watch-store.js';
