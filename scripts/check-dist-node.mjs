@@ -8,7 +8,11 @@ export const PACKAGING_NODE = '22.12.0';
 
 /** True when `version` ("22.12.0", "v24.1.0") is at least `minimum`. */
 export function atLeast(version, minimum) {
-  const parse = (v) => String(v).replace(/^v/, '').split('.').map((part) => Number.parseInt(part, 10) || 0);
+  const parse = (v) =>
+    String(v)
+      .replace(/^v/, '')
+      .split('.')
+      .map((part) => Number.parseInt(part, 10) || 0);
   const have = parse(version);
   const want = parse(minimum);
   for (let i = 0; i < want.length; i++) {
@@ -25,7 +29,7 @@ export function packagingNodeProblem(version) {
   return [
     `npm run dist: packaging needs Node.js ${PACKAGING_NODE} or newer; this is Node.js ${String(version).replace(/^v/, '')}.`,
     '  electron-builder rebuilds the native modules for Electron with @electron/rebuild and node-abi, and',
-    "  fetches Electron with @electron/get: all three need Node.js >= 22.12 and fail deep inside the build on older Node.",
+    '  fetches Electron with @electron/get: all three need Node.js >= 22.12 and fail deep inside the build on older Node.',
     '  The app and its tests run on Node.js 20.19+; package on a machine with Node.js 22.12+ (for example Node 22 LTS or 24 LTS).',
   ].join('\n');
 }
