@@ -21,10 +21,19 @@ export function appUrlToFile(url: string, root: string): string | undefined {
   return file.startsWith(root.endsWith(sep) ? root : root + sep) ? file : undefined;
 }
 
-/** Answers one app:// request: the file with its type and the CSP, or 404; never throws. */
-export async function appSchemeResponse(request: { readonly url: string; readonly method?: string }, root: string): Promise<Response> {
+/**
+ * Answers one app:// request: the file with its type and the CSP, or 404; never throws.
+ * `pages` are built-in pages (exact URL → HTML) that need no file, such as the out-of-order page.
+ */
+export async function appSchemeResponse(
+  request: { readonly url: string; readonly method?: string },
+  root: string,
+  pages?: ReadonlyMap<string, string>,
+): Promise<Response> {
   const headers = { 'Content-Security-Policy': contentSecurityPolicy(undefined), 'X-Content-Type-Options': 'nosniff' };
   if (request.method !== undefined && request.method !== 'GET' && request.method !== 'HEAD') return new Response('method not allowed', { status: 405, headers });
+  const page = pages?.get(request.url);
+  if (page !== undefined) return new Response(page, { status: 200, headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8' } });
   const file = appUrlToFile(request.url, root);
   try {
     if (file && (await stat(file)).isFile()) {

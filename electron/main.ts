@@ -16,6 +16,7 @@ import { contentSecurityPolicy, startBridge } from './bridge/server.js';
 import { startServiceApp, type ServiceApp } from './service/app.js';
 import { createHandlers, subscribeServiceEvents } from './service/handlers.js';
 import { loadConfig } from './service/config.js';
+import { childProcessWatcher, softwareRenderingChosen, UNAVAILABLE_HTML, UNAVAILABLE_URL, watchWindowHealth, type HealthClock } from './window-health.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const preloadPath = join(here, 'preload.cjs');
@@ -57,10 +58,22 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
   return frame.url.startsWith(`${APP_ORIGIN}/`);
 }
 
-/** Only our own page, never another address: not by a link, a redirect, a frame or a new window. */
-function onlyOurPage(event: { preventDefault(): void }, url: string): void {
-  if (url !== pageUrl) event.preventDefault();
+/** The pages the window may show: the kiosk page, and the out-of-order page of a crash loop. */
+function ourPage(url: string): boolean {
+  return url === pageUrl || url === UNAVAILABLE_URL;
 }
+
+/** Only our own page, never another address: not by a link, a redirect, a frame or a new window. */
+function onlyOurPage(event: { readonly url: string; preventDefault(): void }): void {
+  if (!ourPage(event.url)) event.preventDefault();
+}
+
+/** Time for the screen's self-healing, from the one place that may read the clock. */
+const systemClock: HealthClock = {
+  now: () => Date.now(),
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 function hardenContents(contents: WebContents, kiosk: boolean): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -68,7 +81,7 @@ function hardenContents(contents: WebContents, kiosk: boolean): void {
   contents.on('will-redirect', (event) => event.preventDefault());
   // Sub-frames too (the page has none; an injected one goes nowhere).
   contents.on('will-frame-navigate', (event) => {
-    if (!event.isMainFrame || event.url !== pageUrl) event.preventDefault();
+    if (!event.isMainFrame || !ourPage(event.url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   if (kiosk) {
@@ -108,6 +121,19 @@ async function createWindow(svc: ServiceApp): Promise<void> {
     },
   });
   hardenContents(mainWindow.webContents, kiosk);
+  // The screen heals itself: a dead or hung renderer is reloaded (the service keeps the payment).
+  const contents = mainWindow.webContents;
+  const health = watchWindowHealth({
+    contents,
+    pageUrl,
+    clock: systemClock,
+    log: svc.logger,
+    countRestart: (reason) => svc.metrics?.metrics.countRendererRestart(reason),
+  });
+  contents.on('render-process-gone', (_event, details) => health.rendererGone(details));
+  contents.on('unresponsive', () => health.unresponsive());
+  contents.on('responsive', () => health.responsive());
+  mainWindow.on('closed', () => health.dispose());
   mainWindow.on('close', (event) => {
     if (kiosk && !quitAllowed) event.preventDefault();
   });
@@ -120,6 +146,9 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
+  // A GPU process died in an earlier run: software rendering (see window-health.ts); only possible before ready.
+  const software = softwareRenderingChosen(app.getPath('userData'));
+  if (software) app.disableHardwareAcceleration();
   app.on('second-instance', () => {
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
@@ -134,7 +163,8 @@ async function main(): Promise<void> {
   const index = rendererIndex();
   const rendererRoot = dirname(index);
   pageUrl = `${APP_ORIGIN}/${encodeURI(basename(index))}`;
-  protocol.handle(APP_SCHEME, (request) => appSchemeResponse(request, rendererRoot));
+  const builtInPages = new Map([[UNAVAILABLE_URL, UNAVAILABLE_HTML]]);
+  protocol.handle(APP_SCHEME, (request) => appSchemeResponse(request, rendererRoot, builtInPages));
 
   const csp = contentSecurityPolicy(undefined);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -162,6 +192,16 @@ async function main(): Promise<void> {
     },
   });
   serviceApp = svc;
+  if (software) svc.logger.warn({ since: software.at, gpuReason: software.reason }, 'software rendering: the GPU process died in an earlier run');
+  const childGone = childProcessWatcher({
+    dataDir: app.getPath('userData'),
+    clock: systemClock,
+    log: svc.logger,
+    repaint: () => {
+      if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.invalidate();
+    },
+  });
+  app.on('child-process-gone', (_event, details) => childGone(details));
   // A kiosk has no menu bar (no Reload, no Toggle DevTools, no Quit behind an accelerator).
   if (svc.config.mode === 'kiosk') Menu.setApplicationMenu(null);
   const dispatch = createDispatcher(createHandlers(svc), (line, data) => svc.logger.warn({ ...data }, line));

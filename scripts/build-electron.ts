@@ -32,7 +32,8 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  target: 'chrome130',
+  // The Chromium of Electron 45 (153 and later); esbuild lowers only syntax newer than this.
+  target: 'chrome153',
   external: ['electron'],
   logLevel: 'warning',
 });

@@ -1,21 +1,27 @@
 /**
  * npm start — builds and starts the Electron app (on the built-in emulator when no pin pad is
- * configured). Where Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD, no
+ * configured). Where Electron's binary is not installed (`npm run setup` could not fetch it, no
  * network), it says so and starts browser mode instead, which runs the same service and UI.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 
+/**
+ * The installed Electron binary, looked up without `require('electron')`: since Electron 42 that
+ * require downloads the binary when it is missing, which must not happen behind the user's back.
+ */
 function electronBinary(): string | undefined {
   try {
-    const path = require('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
+    const dir = dirname(require.resolve('electron/package.json'));
+    const relative = readFileSync(join(dir, 'path.txt'), 'utf8').trim();
+    const path = join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist'), relative);
+    return relative && existsSync(path) ? path : undefined;
   } catch {
     return undefined;
   }

@@ -46,6 +46,26 @@ interface AuditRow {
 
 const BATCH = 5000;
 
+/**
+ * Why the kiosk screen's renderer was brought back: how the process ended (Electron's
+ * render-process-gone reasons), `unresponsive` (hung, ended by the main process), `crash-loop`
+ * (too many deaths: the static "out of order" page instead of the kiosk), `other` for anything else.
+ */
+export const RENDERER_RESTART_REASONS = [
+  'crashed',
+  'oom',
+  'killed',
+  'abnormal-exit',
+  'launch-failed',
+  'integrity-failure',
+  'memory-eviction',
+  'clean-exit',
+  'unresponsive',
+  'crash-loop',
+  'other',
+] as const;
+export type RendererRestartReason = (typeof RENDERER_RESTART_REASONS)[number];
+
 export class KioskMetrics {
   readonly registry = new Registry();
   readonly #options: KioskMetricsOptions;
@@ -83,6 +103,13 @@ export class KioskMetrics {
     registers: [this.registry],
   });
 
+  readonly #rendererRestarts = new Counter({
+    name: 'kiosk_renderer_restarts_total',
+    help: 'Times the screen was brought back after its renderer died or hung, by reason; crash-loop = the static out-of-order page was shown instead.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: KioskMetricsOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
@@ -94,6 +121,7 @@ export class KioskMetrics {
       for (const outcome of new Set(Object.values(PAYMENT_OUTCOMES))) this.#payments.inc({ method, outcome }, 0);
     }
     for (const how of ['void', 'refund', 'cash'] as const) for (const outcome of new Set(Object.values(REFUND_OUTCOMES))) this.#refunds.inc({ how, outcome }, 0);
+    for (const reason of RENDERER_RESTART_REASONS) this.#rendererRestarts.inc({ reason }, 0);
 
     // In collect(), `this` is the gauge: what they read of the kiosk comes through these closures.
     const connected = (): number => (this.#connected() ? 1 : 0);
@@ -160,6 +188,11 @@ export class KioskMetrics {
   noteHealth(health: PinpadHealth): void {
     if (health.state === 'connected') this.#lastSeen = this.#now().getTime();
     else if (this.#lastSeen !== undefined) this.#lastSeen = Math.max(this.#lastSeen, Date.parse(health.since) || 0);
+  }
+
+  /** Counts one restart of the screen's renderer (the main process tells; the journal does not know of it). */
+  countRendererRestart(reason: RendererRestartReason): void {
+    this.#rendererRestarts.inc({ reason: RENDERER_RESTART_REASONS.includes(reason) ? reason : 'other' });
   }
 
   /** Counts the audit rows written since the last look (at start: all of them). */

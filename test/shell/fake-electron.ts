@@ -31,7 +31,35 @@ export class Emitter {
 export class FakeWebContents extends Emitter {
   windowOpenHandler: ((details: { url: string }) => unknown) | undefined;
   readonly sent: Array<{ channel: string; payload: unknown }> = [];
+  /** Every page load, in order: loadURL(url), and `reload` for reload(). */
+  readonly loaded: string[] = [];
   devToolsClosed = 0;
+  devToolsOpen = false;
+  destroyed = false;
+  /** Calls of forcefullyCrashRenderer() and invalidate(). */
+  crashes = 0;
+  repaints = 0;
+  loadURL(url: string): Promise<void> {
+    this.loaded.push(url);
+    return Promise.resolve();
+  }
+  reload(): void {
+    this.loaded.push('reload');
+  }
+  /** Like Electron: the renderer is ended, and `render-process-gone` (reason killed) follows later. */
+  forcefullyCrashRenderer(): void {
+    this.crashes++;
+    setTimeout(() => this.fire('render-process-gone', {}, { reason: 'killed', exitCode: 9 }), 5);
+  }
+  invalidate(): void {
+    this.repaints++;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  isDevToolsOpened(): boolean {
+    return this.devToolsOpen;
+  }
   setWindowOpenHandler(handler: (details: { url: string }) => unknown): void {
     this.windowOpenHandler = handler;
   }
@@ -60,6 +88,9 @@ export interface FakeState {
   };
   quitCalls: number;
   exitCode: number | undefined;
+  /** app.whenReady() was called (Electron: ready); app.disableHardwareAcceleration() was called before it. */
+  ready: boolean;
+  hardwareAccelerationDisabled: boolean;
 }
 
 const KEY = Symbol.for('fake-electron-state');
@@ -77,6 +108,8 @@ export function resetFake(userData: string, isPackaged = false): FakeState {
     session: {},
     quitCalls: 0,
     exitCode: undefined,
+    ready: false,
+    hardwareAccelerationDisabled: false,
   };
   (globalThis as Record<symbol, unknown>)[KEY] = state;
   return state;
@@ -90,19 +123,20 @@ export function fake(): FakeState {
 
 export class BrowserWindow extends Emitter {
   readonly webContents = new FakeWebContents();
-  readonly loaded: string[] = [];
   shown = false;
   constructor(readonly options: Record<string, unknown>) {
     super();
     fake().windows.push(this);
   }
+  /** The page loads of its web contents (BrowserWindow.loadURL is webContents.loadURL in Electron). */
+  get loaded(): string[] {
+    return this.webContents.loaded;
+  }
   loadURL(url: string): Promise<void> {
-    this.loaded.push(url);
-    return Promise.resolve();
+    return this.webContents.loadURL(url);
   }
   loadFile(path: string): Promise<void> {
-    this.loaded.push(`loadFile:${path}`);
-    return Promise.resolve();
+    return this.webContents.loadURL(`loadFile:${path}`);
   }
   show(): void {
     this.shown = true;
@@ -113,7 +147,7 @@ export class BrowserWindow extends Emitter {
   restore(): void {}
   focus(): void {}
   isDestroyed(): boolean {
-    return false;
+    return this.webContents.destroyed;
   }
 }
 
@@ -124,7 +158,15 @@ export const app = {
   requestSingleInstanceLock: (): boolean => true,
   on: (event: string, listener: Listener): unknown => fake().app.on(event, listener),
   once: (event: string, listener: Listener): unknown => fake().app.on(event, listener),
-  whenReady: (): Promise<void> => Promise.resolve(),
+  whenReady: (): Promise<void> => {
+    fake().ready = true;
+    return Promise.resolve();
+  },
+  /** Like Electron: only before the app is ready. */
+  disableHardwareAcceleration: (): void => {
+    if (fake().ready) throw new Error('app.disableHardwareAcceleration() can only be called before the app is ready');
+    fake().hardwareAccelerationDisabled = true;
+  },
   getPath: (name: string): string => {
     if (name !== 'userData') throw new Error(`getPath(${name}) is not faked`);
     return fake().userData;

@@ -3,12 +3,14 @@
  * used here): the window's security settings, one handler per contract method, foreign senders,
  * navigation, new windows, permissions, the app:// scheme, quitting behind the PIN, kiosk flags.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES, invokeChannel } from '../../electron/contract/channels.js';
 import { hashPin } from '../../electron/service/config.js';
+import { HANG_GRACE_MS, SOFTWARE_RENDERING_FILE, UNAVAILABLE_URL } from '../../electron/window-health.js';
 import { fake, resetFake, type BrowserWindow as FakeBrowserWindow, type FakeState } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
@@ -29,11 +31,11 @@ interface Run {
 }
 
 /** Imports main.ts afresh with a configuration of this mode and waits for its window. */
-async function runMain(mode: 'kiosk' | 'till', options: { isPackaged?: boolean; rendererIndex?: string } = {}): Promise<Run> {
-  const dir = mkdtempSync(join(tmpdir(), `shell-${mode}-`));
-  dirs.push(dir);
+async function runMain(mode: 'kiosk' | 'till', options: { isPackaged?: boolean; rendererIndex?: string; dir?: string; config?: string } = {}): Promise<Run> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), `shell-${mode}-`));
+  if (!options.dir) dirs.push(dir);
   const config = join(dir, 'config.toml');
-  writeFileSync(config, `mode = "${mode}"\n[service]\npinHash = "${PIN_HASH}"\n`);
+  writeFileSync(config, `mode = "${mode}"\n${options.config ?? ''}[service]\npinHash = "${PIN_HASH}"\n`);
   vi.stubEnv('KIOSK_CONFIG', config);
   if (options.rendererIndex) vi.stubEnv('KIOSK_RENDERER_INDEX', options.rendererIndex);
   else vi.stubEnv('KIOSK_RENDERER_INDEX', '');
@@ -113,9 +115,16 @@ describe('electron/main.ts in kiosk mode', () => {
 
   it('denies navigation, redirects, frame navigation and new windows', () => {
     const contents = run.window.webContents;
-    expect(contents.fire('will-navigate', {}, 'https://evil.example/').prevented).toBe(true);
-    expect(contents.fire('will-navigate', {}, 'file:///etc/passwd').prevented).toBe(true);
-    expect(contents.fire('will-navigate', {}, 'app://ui/index.html').prevented).toBe(false);
+    expect(contents.fire('will-navigate', { url: 'https://evil.example/' }, 'https://evil.example/').prevented).toBe(true);
+    expect(contents.fire('will-navigate', { url: 'file:///etc/passwd' }, 'file:///etc/passwd').prevented).toBe(true);
+    expect(contents.fire('will-navigate', { url: 'app://ui/other.html' }, 'app://ui/other.html').prevented).toBe(true);
+    expect(contents.fire('will-navigate', { url: 'app://ui/index.html' }, 'app://ui/index.html').prevented).toBe(false);
+    // Electron 45 still passes the deprecated positional url; the guard reads the event's.
+    expect(contents.fire('will-navigate', { url: 'https://evil.example/' }, 'app://ui/index.html').prevented).toBe(true);
+    // The out-of-order page of a crash loop, and exactly that page.
+    expect(contents.fire('will-navigate', { url: UNAVAILABLE_URL }, UNAVAILABLE_URL).prevented).toBe(false);
+    expect(contents.fire('will-navigate', { url: `${UNAVAILABLE_URL}?x` }, `${UNAVAILABLE_URL}?x`).prevented).toBe(true);
+    expect(contents.fire('will-frame-navigate', { url: UNAVAILABLE_URL, isMainFrame: true }).prevented).toBe(false);
     expect(contents.fire('will-redirect', {}, 'https://evil.example/').prevented).toBe(true);
     expect(contents.fire('will-frame-navigate', { url: 'https://evil.example/', isMainFrame: false }).prevented).toBe(true);
     expect(contents.fire('will-frame-navigate', { url: 'app://ui/other.html', isMainFrame: true }).prevented).toBe(true);
@@ -125,7 +134,7 @@ describe('electron/main.ts in kiosk mode', () => {
     const later = new (class extends (contents.constructor as typeof import('./fake-electron.js').FakeWebContents) {})();
     run.state.app.fire('web-contents-created', {}, later);
     expect(later.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
-    expect(later.fire('will-navigate', {}, 'https://evil.example/').prevented).toBe(true);
+    expect(later.fire('will-navigate', { url: 'https://evil.example/' }, 'https://evil.example/').prevented).toBe(true);
     expect(later.fire('will-redirect', {}, 'https://evil.example/').prevented).toBe(true);
   });
 
@@ -201,4 +210,94 @@ describe('electron/main.ts at a till and in a packaged build', () => {
       await packaged.stop();
     }
   }, 180_000);
+});
+
+async function freePort(): Promise<number> {
+  return await new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+describe('electron/main.ts: the screen heals itself (Electron stand-in)', () => {
+  let run: Run;
+  let dir: string;
+  let metricsUrl: string;
+  const TOKEN = 'metrics-token-0123456789abcdef-shell';
+  const restarts = async (): Promise<Record<string, number>> => {
+    const text = await (await fetch(metricsUrl, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    return Object.fromEntries([...text.matchAll(/^kiosk_renderer_restarts_total\{reason="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+  };
+  const serviceLog = (): string => readFileSync(join(dir, 'data', 'logs', 'service.log'), 'utf8');
+
+  it('a renderer crash reloads the kiosk page and is counted', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shell-heal-'));
+    dirs.push(dir);
+    const port = await freePort();
+    metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    run = await runMain('kiosk', { dir, config: `[metrics]\nlisten = "127.0.0.1:${port}"\ntoken = "${TOKEN}"\n` });
+    expect(run.state.hardwareAccelerationDisabled).toBe(false);
+    expect(await restarts()).toMatchObject({ crashed: 0, unresponsive: 0, 'crash-loop': 0 });
+    run.window.webContents.fire('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(run.window.loaded).toEqual(['app://ui/index.html', 'app://ui/index.html']);
+    expect(await restarts()).toMatchObject({ crashed: 1, 'crash-loop': 0 });
+    // The reloaded page talks to the same service as before.
+    expect(await run.invoke('config.get', {})).toMatchObject({ ok: true, value: { mode: 'kiosk' } });
+  }, 90_000);
+
+  it('a hang longer than the grace ends the renderer and reloads; an answer in time leaves it', async () => {
+    const contents = run.window.webContents;
+    contents.call('unresponsive');
+    await new Promise((r) => setTimeout(r, HANG_GRACE_MS / 3));
+    contents.call('responsive');
+    await new Promise((r) => setTimeout(r, HANG_GRACE_MS));
+    expect(contents.crashes).toBe(0);
+    contents.call('unresponsive');
+    await vi.waitFor(() => expect(contents.crashes).toBe(1), { timeout: HANG_GRACE_MS * 3, interval: 50 });
+    expect(run.window.loaded.at(-1)).toBe('reload');
+    // The stand-in reports the ended renderer as gone (reason killed): no second reload.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(run.window.loaded.filter((url) => url === 'reload')).toHaveLength(1);
+    expect(await restarts()).toMatchObject({ crashed: 1, killed: 0, unresponsive: 1 });
+  }, 30_000);
+
+  it('the fourth death within minutes shows the static out-of-order page, logs an error and counts a crash loop', async () => {
+    const contents = run.window.webContents;
+    contents.fire('render-process-gone', {}, { reason: 'oom', exitCode: 0 });
+    expect(run.window.loaded.at(-1)).toBe('app://ui/index.html');
+    contents.fire('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(run.window.loaded.at(-1)).toBe(UNAVAILABLE_URL);
+    expect(await restarts()).toMatchObject({ crashed: 1, oom: 1, unresponsive: 1, 'crash-loop': 1 });
+    await vi.waitFor(() => expect(serviceLog()).toMatch(/"level":"?(50|error)"?.*the renderer keeps dying/), { timeout: 10_000 });
+    // Served from the app's own scheme, with the CSP, no script.
+    const page = await run.state.protocolHandlers.get('app')!({ url: UNAVAILABLE_URL, method: 'GET' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('Касса временно не работает');
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it('a GPU process death repaints now and starts the next run with software rendering', async () => {
+    run.state.app.fire('child-process-gone', {}, { type: 'Utility', reason: 'crashed', exitCode: 11, name: 'Audio Service' });
+    expect(existsSync(join(dir, 'data', SOFTWARE_RENDERING_FILE))).toBe(false);
+    run.state.app.fire('child-process-gone', {}, { type: 'GPU', reason: 'crashed', exitCode: 134 });
+    expect(run.window.webContents.repaints).toBe(1);
+    expect(existsSync(join(dir, 'data', SOFTWARE_RENDERING_FILE))).toBe(true);
+    await vi.waitFor(() => expect(serviceLog()).toMatch(/helper process of the app ended[\s\S]*the GPU process died/), { timeout: 10_000 });
+    await run.stop();
+    const next = await runMain('kiosk', { dir });
+    try {
+      // Called before the app was ready (the stand-in throws otherwise, as Electron refuses it).
+      expect(next.state.hardwareAccelerationDisabled).toBe(true);
+      await vi.waitFor(() => expect(serviceLog()).toMatch(/software rendering: the GPU process died in an earlier run/), { timeout: 10_000 });
+    } finally {
+      await next.stop();
+    }
+  }, 120_000);
 });
