@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 
 say() { echo "setup: $*"; }
 
-# --- system packages: socat (pseudo-terminals), Chromium (end-to-end UI tests), Prometheus (metrics rules)
+# --- system packages: socat (pseudo-terminals), Chromium (end-to-end UI tests), Prometheus (metrics rules),
+# mmdebstrap (the Debian root of npm run check:package)
 missing=()
 command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -33,4 +33,19 @@ fi
 
 # Data of the app run as a system-wide kiosk (journal and logs live in the user's data folder).
 mkdir -p /var/log/inpas-kiosk-pay
+
+# The kiosk session unit, inpas-kiosk-pay.service: installed, never enabled or started here
+# (an engineer turns a machine into a kiosk: systemctl enable inpas-kiosk-pay.service). Only
+# on a machine running systemd (not in a chroot or a build root): reload the units, and on an
+# upgrade restart a running kiosk session on the new version. --no-block: dpkg does not wait
+# while the old app drains what is at the pin pad; a session not running stays as it is.
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+  systemctl daemon-reload || true
+  if [ "${1:-}" = configure ] && [ -n "${2:-}" ]; then
+    systemctl --no-block try-restart inpas-kiosk-pay.service || true
+  fi
+fi
+if [ "${1:-}" = configure ] && [ -z "${2:-}" ]; then
+  echo "inpas-kiosk-pay: on a kiosk, boot into the kiosk session: systemctl enable inpas-kiosk-pay.service, then reboot (see README)"
+fi
 exit 0

@@ -121,7 +121,7 @@ describe('packaging (checked without downloading Electron)', () => {
   });
 
   it('the install scripts are valid shell and add the kiosk user to dialout', () => {
-    for (const script of ['after-install.sh', 'after-remove.sh']) execFileSync('sh', ['-n', join(ROOT, 'build', 'linux', script)]);
+    for (const script of ['after-install.sh', 'after-remove.sh', 'before-remove.sh', 'kiosk-stop.sh']) execFileSync('sh', ['-n', join(ROOT, 'build', 'linux', script)]);
     const install = readFileSync(join(ROOT, 'build', 'linux', 'after-install.sh'), 'utf8');
     expect(install).toMatch(/usermod -a -G dialout/);
     expect(install).toMatch(/udevadm control --reload-rules/);
