@@ -25,6 +25,8 @@ export const SERVICE_ERROR_CODES = [
   'forbidden',
   /** Too many wrong service PINs: locked for a while (data.retryAfterSeconds). */
   'pin-locked',
+  /** The app is stopping: it finishes what is at the pin pad and takes no new money (data.reason). */
+  'stopping',
   'internal',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { DriverEvent, PinpadDriver } from '../../native/inpas/driver.js';
 import { doneCondition, type PinpadResult } from '../../native/inpas/result.js';
 import { crashPoint } from './crash-points.js';
+import { OperationTracker } from './drain.js';
 import { ServiceError } from './errors.js';
 import { receiptView, type Journal } from './journal.js';
 import { LateWatch } from './late-watch.js';
@@ -39,6 +40,8 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
   readonly journal: Journal;
   readonly #now: () => Date;
   readonly #lock = new TerminalLock();
+  /** Operations at the pin pad started by a customer or a cashier; a stop waits for them (drain.ts). */
+  readonly operations = new OperationTracker();
   readonly #recovery: Recovery;
   readonly #watches: LateWatch;
   readonly #functions: ServiceFunctions;
@@ -155,6 +158,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
    * outcome arrive as `payment` and `receipt` events.
    */
   startPayment(input: { receiptId: string; method: PartMethod; amount: number }): { paymentId: string } {
+    this.operations.refuseWhenStopping('payments');
     const receipt = this.getReceipt(input.receiptId);
     if (receipt.state !== 'open') throw new ServiceError('receipt-closed', `receipt ${receipt.id} is ${receipt.state}`, { state: receipt.state });
     this.#checkMoneyAllowed(receipt);
@@ -203,7 +207,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     this.#lock.inFlight.set(part.id, controller);
     this.emit('payment', { paymentId: part.id, receiptId: receipt.id, phase: 'intent', part });
     let notRecorded = false;
-    void this.#runSale(part, driver, controller)
+    const sale = this.#runSale(part, driver, controller)
       .catch((error: unknown) => {
         notRecorded = true;
         this.#saleNotRecorded(part, error);
@@ -215,6 +219,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
         // A sale whose answer could not be journaled is still SENT: recovery asks the pin pad, as after a crash.
         if (notRecorded) this.#recovery.kick();
       });
+    void this.operations.track(sale);
     return { paymentId: part.id };
   }
 
@@ -355,6 +360,11 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
 
   /** Refunds chosen parts/amounts, one after another. Returns the refund parts as they ended. */
   async refund(receiptId: string, items: readonly RefundItem[]): Promise<Part[]> {
+    this.operations.refuseWhenStopping('refunds');
+    return this.operations.track(this.#refund(receiptId, items));
+  }
+
+  async #refund(receiptId: string, items: readonly RefundItem[]): Promise<Part[]> {
     const receipt = this.getReceipt(receiptId);
     if (receipt.state === 'open' && receipt.paid === 0) throw new ServiceError('not-refundable', 'nothing has been paid on this receipt');
     this.#checkMoneyAllowed(receipt);
@@ -415,6 +425,11 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
 
   /** Gives back every approved part of a receipt by the bank's rules and closes it. */
   async cancelReceipt(receiptId: string, options: { cashForUnrefundable?: boolean } = {}): Promise<Receipt> {
+    this.operations.refuseWhenStopping('cancellations');
+    return this.operations.track(this.#cancelReceipt(receiptId, options));
+  }
+
+  async #cancelReceipt(receiptId: string, options: { cashForUnrefundable?: boolean }): Promise<Receipt> {
     const receipt = this.getReceipt(receiptId);
     if (receipt.state === 'cancelled') return receipt;
     this.#checkMoneyAllowed(receipt);
@@ -426,7 +441,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
         ...(options.cashForUnrefundable && p.switchedToSbp && !this.options.profile.bank.refundSwitchedPayment ? { cash: true } : {}),
       }));
     if (items.length > 0) {
-      const results = await this.refund(receiptId, items);
+      const results = await this.#refund(receiptId, items);
       const failed = results.find((p) => p.state !== 'APPROVED');
       if (failed) {
         throw new ServiceError(
@@ -514,10 +529,11 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
 
   // --- service functions (settlement, reports, test) ------------------------------------------------
 
-  testConnection = (options: { operationTimeoutMs?: number } = {}): Promise<ServiceOperationResult> => this.#functions.test(options);
-  settle = (): Promise<SettlementResult> => this.#functions.settle();
-  report = (full: boolean): Promise<ServiceOperationResult> => this.#functions.report(full);
-  slipCopy = (): Promise<ServiceOperationResult> => this.#functions.slipCopy();
+  // Not money: allowed while stopping, and a stop waits for the one at the pin pad.
+  testConnection = (options: { operationTimeoutMs?: number } = {}): Promise<ServiceOperationResult> => this.operations.track(this.#functions.test(options));
+  settle = (): Promise<SettlementResult> => this.operations.track(this.#functions.settle());
+  report = (full: boolean): Promise<ServiceOperationResult> => this.operations.track(this.#functions.report(full));
+  slipCopy = (): Promise<ServiceOperationResult> => this.operations.track(this.#functions.slipCopy());
 
   get busyWith(): string | undefined {
     return this.#lock.owner;

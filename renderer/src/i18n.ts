@@ -35,6 +35,7 @@ const ru = {
   'pinpad.emulator': 'эмулятор',
   'pinpad.terminal': 'терминал {id}',
   'pinpad.unavailable': 'Оплата картой и по QR временно недоступна: пин-пад не подключён',
+  'app.closing': 'Касса закрывается… Новые оплаты не принимаются',
 
   // Stable accessible names (tests and people find the buttons by them).
   'action.pay': 'Оплатить',
@@ -302,6 +303,7 @@ const en: Record<TextKey, string> = {
   'pinpad.emulator': 'emulator',
   'pinpad.terminal': 'terminal {id}',
   'pinpad.unavailable': 'Card and QR payments are unavailable for now: the pin pad is not connected',
+  'app.closing': 'The till is closing… No new payments',
 
   'action.pay': 'Pay',
   'action.card': 'Pay by card',
@@ -616,6 +618,7 @@ const ERRORS_RU: ErrorTable = {
   'error.unknown-method': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не знает такой операции (версии программы не совпадают?)' },
   'error.forbidden': { customer: `Нужен сотрудник. ${ASK_STAFF_RU}`, cashier: 'Нужен PIN сотрудника (или PIN неверный)' },
   'error.pin-locked': { customer: `Нужен сотрудник. ${ASK_STAFF_RU}`, cashier: 'Слишком много неверных PIN: ввод временно заблокирован' },
+  'error.stopping': { customer: 'Касса закрывается… Оплата сейчас невозможна', cashier: 'Касса закрывается: операции на пин-паде завершаются, новые оплаты и возвраты не принимаются' },
   'error.internal': { customer: `Что-то пошло не так. ${ASK_STAFF_RU}`, cashier: 'Внутренняя ошибка сервиса — соберите архив для поддержки' },
   'error.timeout': { customer: `Пин-пад не ответил вовремя. ${ASK_STAFF_RU}`, cashier: 'Пин-пад не ответил за отведённое время' },
   'error.link': { customer: `Нет связи с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Нет связи с пин-падом (кабель, порт, питание)' },
@@ -665,6 +668,7 @@ const ERRORS_EN: ErrorTable = {
   'error.unknown-method': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service does not know this operation (program versions differ?)' },
   'error.forbidden': { customer: `Staff needed. ${ASK_STAFF_EN}`, cashier: 'The staff PIN is needed (or it is wrong)' },
   'error.pin-locked': { customer: `Staff needed. ${ASK_STAFF_EN}`, cashier: 'Too many wrong PINs: PIN entry is locked for a while' },
+  'error.stopping': { customer: 'The till is closing… No payments now', cashier: 'The till is closing: operations at the pin pad are being finished, no new payments or refunds' },
   'error.internal': { customer: `Something went wrong. ${ASK_STAFF_EN}`, cashier: 'Internal error of the service — make a support bundle' },
   'error.timeout': { customer: `The pin pad did not answer in time. ${ASK_STAFF_EN}`, cashier: 'The pin pad did not answer in time' },
   'error.link': { customer: `No connection to the pin pad. ${ASK_STAFF_EN}`, cashier: 'No link to the pin pad (cable, port, power)' },
