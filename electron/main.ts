@@ -17,6 +17,8 @@ import { startServiceApp, type ServiceApp } from './service/app.js';
 import { createHandlers, subscribeServiceEvents } from './service/handlers.js';
 import { loadConfig } from './service/config.js';
 import { childProcessWatcher, softwareRenderingChosen, UNAVAILABLE_HTML, UNAVAILABLE_URL, watchWindowHealth, type HealthClock } from './window-health.js';
+import { createShutdown, onStopSignals, type Shutdown } from './service/shutdown.js';
+import { supervisorFromEnv } from './service/supervisor.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const preloadPath = join(here, 'preload.cjs');
@@ -38,9 +40,12 @@ let pageUrl = `${APP_ORIGIN}/index.html`;
 const KIOSK_BLOCKED_KEYS = new Set(['F5', 'F11', 'F12', 'Escape']);
 const KIOSK_BLOCKED_CTRL = new Set(['r', 'w', 'q', 'n', 't', 'p', 's', 'o', 'u', 'i', 'j', 'f', '+', '-', '=', '0']);
 
-let serviceApp: ServiceApp | undefined;
 let mainWindow: BrowserWindow | undefined;
 let quitAllowed = false;
+/** The drain-then-stop sequence (service/shutdown.ts); set once the service is up. */
+let shutdown: Shutdown | undefined;
+/** Set once the drain is over: the window may close and the app exit. */
+let closeAllowed = false;
 const contexts = new WeakMap<WebContents, CallContext>();
 
 function configPath(): string | undefined {
@@ -135,11 +140,38 @@ async function createWindow(svc: ServiceApp): Promise<void> {
   contents.on('responsive', () => health.responsive());
   mainWindow.on('closed', () => health.dispose());
   mainWindow.on('close', (event) => {
-    if (kiosk && !quitAllowed) event.preventDefault();
+    if (closeAllowed) return;
+    // A kiosk's window closes only behind the PIN. A till's closed window stops the app, but it
+    // stays up until what is at the pin pad has its answer on the screen.
+    event.preventDefault();
+    if (!kiosk) requestStop('window closed');
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   await mainWindow.loadURL(pageUrl);
 }
+
+/** Drain, then exit 0 (signals, app.quit, a till's window closed); repeated requests join the same drain. */
+function requestStop(reason: string): void {
+  if (!shutdown) {
+    app.exit(0);
+    return;
+  }
+  quitAllowed = true;
+  if (shutdown.requested) {
+    void shutdown.request(reason);
+    return;
+  }
+  void shutdown
+    .request(reason)
+    .catch((error: unknown) => console.error('the stop failed:', error))
+    .finally(() => {
+      closeAllowed = true;
+      offSignals();
+      app.exit(0);
+    });
+}
+/** SIGTERM / SIGINT handlers, installed once the service is up; removed just before the exit. */
+let offSignals = (): void => undefined;
 
 async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
@@ -191,7 +223,6 @@ async function main(): Promise<void> {
       app.quit();
     },
   });
-  serviceApp = svc;
   if (software) svc.logger.warn({ since: software.at, gpuReason: software.reason }, 'software rendering: the GPU process died in an earlier run');
   const childGone = childProcessWatcher({
     dataDir: app.getPath('userData'),
@@ -221,18 +252,19 @@ async function main(): Promise<void> {
     });
   }
   // The same contract on loopback for a POS core on this machine, when the configuration enables it.
+  let closeBridge: (() => Promise<void>) | undefined;
   if (svc.config.bridge.enabled && svc.config.bridge.token) {
     const bridge = await startBridge({
       port: svc.config.bridge.port,
       token: svc.config.bridge.token,
       dispatch,
-      subscribe: (emit) => subscribeServiceEvents(svc.service, svc.onHealth, emit),
+      subscribe: (emit) => subscribeServiceEvents(svc, emit),
       log: (line, data) => svc.logger.warn({ ...data }, line),
     });
     svc.logger.info({ url: bridge.wsUrl }, 'bridge for a POS core listening');
-    app.on('will-quit', () => void bridge.close());
+    closeBridge = () => bridge.close();
   }
-  subscribeServiceEvents(svc.service, svc.onHealth, (name, payload) => {
+  subscribeServiceEvents(svc, (name, payload) => {
     if (EVENT_NAMES.includes(name) && mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel(name), payload);
   });
 
@@ -242,18 +274,20 @@ async function main(): Promise<void> {
       return;
     }
   });
+  // The bridge and the window stay up through the drain; app.exit(0) ends the app after it.
+  const supervisor = supervisorFromEnv(process.env, () => svc.probeJournal(), (line, data) => svc.logger.warn({ ...data }, line));
+  shutdown = createShutdown({ app: svc, ...(closeBridge ? { closeBindings: closeBridge } : {}), supervisor });
+  offSignals = onStopSignals(process, requestStop);
   app.on('will-quit', (event) => {
-    if (serviceApp) {
-      event.preventDefault();
-      const stopping = serviceApp;
-      serviceApp = undefined;
-      void stopping.stop().finally(() => app.exit(0));
-    }
+    if (closeAllowed) return;
+    event.preventDefault();
+    requestStop('quit');
   });
   app.on('window-all-closed', () => {
-    if (svc.config.mode !== 'kiosk') app.quit();
+    if (svc.config.mode !== 'kiosk') requestStop('last window closed');
   });
   await createWindow(svc);
+  void supervisor?.ready(`Taking payments (${svc.config.mode})`);
 }
 
 void main().catch((error: unknown) => {

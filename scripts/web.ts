@@ -13,6 +13,8 @@ import { startBridge, type Bridge } from '../electron/bridge/server.js';
 import { createDispatcher } from '../electron/ipc/dispatch.js';
 import { startServiceApp, type ServiceApp } from '../electron/service/app.js';
 import { createHandlers, subscribeServiceEvents } from '../electron/service/handlers.js';
+import { createShutdown, onStopSignals, type Shutdown } from '../electron/service/shutdown.js';
+import { supervisorFromEnv, type NotifySend, type Supervisor } from '../electron/service/supervisor.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const UI_DIR = join(ROOT, 'dist', 'renderer');
@@ -26,11 +28,18 @@ export interface WebModeOptions {
   readonly token?: string;
   readonly responseTimeoutSeconds?: number;
   readonly onQuit?: () => void;
+  /** systemd notifications (READY, WATCHDOG, STOPPING) when `env.NOTIFY_SOCKET` is set; `send` replaces systemd-notify in tests. */
+  readonly notify?: { readonly env: NodeJS.ProcessEnv; readonly send?: NotifySend };
 }
 
 export interface WebMode {
   readonly app: ServiceApp;
   readonly bridge: Bridge;
+  /** Set when systemd asked for notifications. */
+  readonly supervisor: Supervisor | undefined;
+  /** Drain, then stop (signals, app.quit): the bridge stays up until what is at the pin pad has its answer. */
+  readonly shutdown: Shutdown;
+  /** Closes at once (tests); what is at the pin pad is left to recovery. */
   stop(): Promise<void>;
 }
 
@@ -48,14 +57,22 @@ export async function startWebMode(options: WebModeOptions): Promise<WebMode> {
       port: options.port ?? 5780,
       token: options.token ?? app.config.bridge.token ?? randomBytes(24).toString('base64url'),
       dispatch,
-      subscribe: (emit) => subscribeServiceEvents(app.service, app.onHealth, emit),
+      subscribe: (emit) => subscribeServiceEvents(app, emit),
       ...(options.staticDir !== undefined ? { staticDir: options.staticDir } : {}),
       log: (line, data) => app.logger.warn({ ...data }, line),
     });
+    const supervisor = options.notify
+      ? supervisorFromEnv(options.notify.env, () => app.probeJournal(), (line, data) => app.logger.warn({ ...data }, line), options.notify.send)
+      : undefined;
+    const shutdown = createShutdown({ app, closeBindings: () => bridge.close(), supervisor });
+    void supervisor?.ready(`Taking payments (${app.config.mode}); bridge on ${bridge.wsUrl}`);
     return {
       app,
       bridge,
+      supervisor,
+      shutdown,
       async stop() {
+        supervisor?.close();
         await bridge.close();
         await app.stop();
       },
@@ -108,19 +125,24 @@ async function main(): Promise<void> {
   const port = values.port === undefined ? 5780 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port takes a port number, got "${values.port}"`);
   if (!existsSync(join(UI_DIR, 'index.html'))) throw new Error(`the UI is not built (${UI_DIR}); run "npm run build:ui" first`);
-  let stopping = false;
   const web = await startWebMode({
     port,
     dataDir: resolve(values['data-dir'] ?? join(ROOT, '.state', 'web')),
     ...(values.config ? { configPath: resolve(values.config) } : {}),
     ...(values.emulator ? { emulatorArgs: values.emulator.split(/\s+/).filter(Boolean) } : {}),
     staticDir: UI_DIR,
-    onQuit: () => stop(),
+    onQuit: () => stop('quit'),
+    notify: { env: process.env },
   });
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void web.stop().then(() => process.exit(0));
+  // Drain, then exit 0; repeated signals join the same drain (the handlers stay until the exit).
+  const stop = (reason: string): void => {
+    void web.shutdown.request(reason).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`npm run web: the stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
   };
   const health = web.app.connection.health;
   process.stdout.write(
@@ -130,8 +152,7 @@ async function main(): Promise<void> {
       `  bridge for a POS core on this machine: ${web.bridge.wsUrl} (token in the URL above)\n` +
       'Press Ctrl-C to stop.\n',
   );
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  onStopSignals(process, stop);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

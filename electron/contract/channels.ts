@@ -26,11 +26,12 @@ export const METHOD_NAMES = [
   'service.journal',
   'service.supportBundle',
   'app.quit',
+  'app.lifecycle',
   'config.get',
   'pinpad.health',
 ] as const;
 
-export const EVENT_NAMES = ['payment', 'receipt', 'pinpad', 'late-payment'] as const;
+export const EVENT_NAMES = ['payment', 'receipt', 'pinpad', 'late-payment', 'lifecycle'] as const;
 
 export type MethodNameList = (typeof METHOD_NAMES)[number];
 export type EventNameList = (typeof EVENT_NAMES)[number];

@@ -27,6 +27,8 @@ export const SERVICE_ERROR_CODES = [
   'pin-locked',
   /** An idempotency key (or a receipt's client id) came back with other input; data.firstInput is the first call's. */
   'idempotency-conflict',
+  /** The app is stopping: it finishes what is at the pin pad and takes no new money (data.reason). */
+  'stopping',
   'internal',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { EventNameList, MethodNameList } from './channels.js';
 import type {
+  AppLifecycle,
   AuditView,
   LatePaymentEvent,
   LateWatchView,
@@ -113,6 +114,8 @@ export const METHODS = {
   'service.supportBundle': method<{ path: string }>()(none, true),
   /** Quitting a kiosk needs the service PIN. */
   'app.quit': method<{ quitting: boolean }>()(z.strictObject({ pin: z.string().min(1).max(32) })),
+  /** Running, or stopping (finishing what is at the pin pad; no new money): the `lifecycle` event tells changes. */
+  'app.lifecycle': method<AppLifecycle>()(none),
   'config.get': method<PublicConfig>()(none),
   'pinpad.health': method<PinpadHealth>()(none),
 } as const;
@@ -151,6 +154,7 @@ export interface EventPayloads {
   receipt: Receipt;
   pinpad: PinpadHealth;
   'late-payment': LatePaymentEvent;
+  lifecycle: AppLifecycle;
 }
 export type EventName = keyof EventPayloads;
 

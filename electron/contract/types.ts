@@ -164,6 +164,21 @@ export interface PinpadHealth {
   readonly since: string;
 }
 
+/**
+ * Whether the app takes money. `stopping`: a stop (SIGTERM, quit, window closed) has begun; what is
+ * at the pin pad is being finished and journaled, and a new payment, refund or receipt
+ * cancellation gets the error `stopping`. Screens say "the till is closing" and offer no payment.
+ */
+export type LifecycleState = 'running' | 'stopping';
+
+export interface AppLifecycle {
+  readonly state: LifecycleState;
+  /** Why it is stopping (e.g. "SIGTERM", "quit"); undefined while running. */
+  readonly reason: string | undefined;
+  /** ISO time of the last change. */
+  readonly since: string;
+}
+
 export interface AuditView {
   readonly at: string;
   readonly receiptId: string | null;

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { formatTrace } from '../../native/inpas/trace.js';
 import { EmulatorHost } from '../../native/emulator/host.js';
 import { DEMO_TIMING, NO_FAULTS, parseEmulatorArgs, resolveQuirks } from '../../native/emulator/options.js';
-import type { PinpadHealth, PublicConfig } from '../contract/types.js';
+import type { AppLifecycle, PinpadHealth, PublicConfig } from '../contract/types.js';
 import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolvePinpadTarget, type AppConfig } from './config.js';
 import { describeTarget, PinpadConnection, type PinpadTarget } from './connection.js';
 import { prepareFolder, prepareJournalFile, PRIVATE_DIR_MODE } from './data-dir.js';
+import { waitDrained, type DrainOutcome } from './drain.js';
 import type { HandlerDeps } from './handlers.js';
 import { Journal } from './journal.js';
 import { startFleetMetrics, type FleetMetrics } from './fleet-metrics.js';
@@ -39,7 +40,12 @@ export interface ServiceAppOptions {
   readonly sbpPollMs?: number;
   /** Send a connection test after start (default true; it moves no money). */
   readonly connectionTestAtStart?: boolean;
+  /** A drain waits at most the pin pad's operation timeout plus this, ms (default DRAIN_MARGIN_MS). */
+  readonly drainMarginMs?: number;
 }
+
+/** What a drain waits beyond the pin pad's operation timeout: its last answer, the journal, the screens. */
+export const DRAIN_MARGIN_MS = 30_000;
 
 /** How often a payment the recovery at start could not resolve is asked about again, ms. */
 export const RECOVERY_RETRY_MS = 2000;
@@ -55,6 +61,19 @@ export interface ServiceApp extends HandlerDeps {
   /** The Prometheus endpoint, when `[metrics] listen` is set. */
   readonly metrics: FleetMetrics | undefined;
   onHealth(listener: (health: PinpadHealth) => void): () => void;
+  onLifecycle(listener: (lifecycle: AppLifecycle) => void): () => void;
+  /** The longest a drain waits, ms: the pin pad's operation timeout plus a margin. */
+  readonly drainLimitMs: number;
+  /**
+   * The first half of a stop: from now on a new payment, refund or receipt cancellation gets
+   * `stopping` (and the `lifecycle` event says so); resolves once every operation at the pin pad
+   * has its final answer journaled, or after `drainLimitMs`. The bindings stay up meanwhile, so
+   * the screens and a POS core learn the outcomes. Idempotent: a second call returns the same drain.
+   */
+  drain(reason: string): Promise<DrainOutcome>;
+  /** Throws when the journal does not answer a cheap read (the supervisor's watchdog asks). */
+  probeJournal(): void;
+  /** Closes everything at once (after a drain; alone, it abandons what is at the pin pad to recovery). */
   stop(): Promise<void>;
 }
 
@@ -205,6 +224,28 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     log: (line, data) => logger.warn({ ...data }, line),
   });
 
+  const lifecycleListeners = new Set<(lifecycle: AppLifecycle) => void>();
+  let lifecycle: AppLifecycle = { state: 'running', reason: undefined, since: new Date().toISOString() };
+  const drainLimitMs = operationTimeoutMs + (options.drainMarginMs ?? DRAIN_MARGIN_MS);
+  let draining: Promise<DrainOutcome> | undefined;
+  const drain = (reason: string): Promise<DrainOutcome> => {
+    if (draining) return draining;
+    service.operations.beginStopping(reason);
+    lifecycle = { state: 'stopping', reason, since: new Date().toISOString() };
+    logger.warn({ reason, atPinpad: service.operations.count, limitMs: drainLimitMs }, 'stopping: no new payments; finishing what is at the pin pad');
+    for (const listener of lifecycleListeners) listener(lifecycle);
+    draining = waitDrained(service.operations, drainLimitMs, {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    }).then((outcome) => {
+      if (outcome.drained) logger.info({ ms: outcome.ms }, 'drained: every operation at the pin pad has its answer');
+      else logger.error({ ms: outcome.ms, abandoned: outcome.abandoned }, 'drain limit reached: what is still at the pin pad is left to recovery at the next start');
+      return outcome;
+    });
+    return draining;
+  };
+
   const publicConfig = (): PublicConfig => ({
     mode: config.mode,
     locale: config.locale,
@@ -229,6 +270,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     service,
     journal,
     health: () => connection.health,
+    lifecycle: () => lifecycle,
     publicConfig,
     checkPin: (pin, caller, purpose) => pinGuard.check(pin, caller, purpose),
     writeSupportBundle: () => writeSupportBundle({ outDir: join(options.dataDir, 'support'), logsDir, journal, config, health: connection.health }),
@@ -238,6 +280,13 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
       healthListeners.add(listener);
       return () => healthListeners.delete(listener);
     },
+    onLifecycle(listener) {
+      lifecycleListeners.add(listener);
+      return () => lifecycleListeners.delete(listener);
+    },
+    drainLimitMs,
+    drain,
+    probeJournal: () => journal.ping(),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,7 +1,7 @@
 /** The contract's methods, implemented by the service. No electron import: both bindings use this. */
 import { ServiceError } from '../contract/errors.js';
 import type { EventName, Handlers } from '../contract/methods.js';
-import type { PinpadHealth, PublicConfig, ReconciliationExport } from '../contract/types.js';
+import type { AppLifecycle, PinpadHealth, PublicConfig, ReconciliationExport } from '../contract/types.js';
 import type { Journal } from './journal.js';
 import { lateWatchView, openLateWatches } from './late-watch-view.js';
 import type { PaymentService } from './payment-service.js';
@@ -11,6 +11,8 @@ export interface HandlerDeps {
   readonly service: PaymentService;
   readonly journal: Journal;
   health(): PinpadHealth;
+  /** Running or stopping (drain): see AppLifecycle. */
+  lifecycle(): AppLifecycle;
   publicConfig(): PublicConfig;
   /**
    * True when the PIN matches the configured service PIN; throws `pin-locked` after too many
@@ -71,6 +73,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       setTimeout(() => deps.quit(), 50);
       return { quitting: true };
     },
+    'app.lifecycle': () => deps.lifecycle(),
     'config.get': () => deps.publicConfig(),
     'pinpad.health': () => deps.health(),
   };
@@ -86,23 +89,29 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   return guarded as unknown as Handlers;
 }
 
+/** Where a binding's events come from: the service, the pin pad's health and the app's lifecycle. */
+export interface EventSources {
+  readonly service: PaymentService;
+  onHealth(listener: (h: PinpadHealth) => void): () => void;
+  onLifecycle(listener: (l: AppLifecycle) => void): () => void;
+}
+
 /** Forwards the service's events to a binding; returns the unsubscribe. */
-export function subscribeServiceEvents(
-  service: PaymentService,
-  onHealth: (listener: (h: PinpadHealth) => void) => () => void,
-  emit: (name: EventName, payload: unknown) => void,
-): () => void {
+export function subscribeServiceEvents(sources: EventSources, emit: (name: EventName, payload: unknown) => void): () => void {
+  const { service } = sources;
   const onPayment = (payload: unknown): void => emit('payment', payload);
   const onReceipt = (payload: unknown): void => emit('receipt', payload);
   const onLate = (payload: unknown): void => emit('late-payment', payload);
   service.on('payment', onPayment);
   service.on('receipt', onReceipt);
   service.on('late-payment', onLate);
-  const offHealth = onHealth((health) => emit('pinpad', health));
+  const offHealth = sources.onHealth((health) => emit('pinpad', health));
+  const offLifecycle = sources.onLifecycle((lifecycle) => emit('lifecycle', lifecycle));
   return () => {
     service.off('payment', onPayment);
     service.off('receipt', onReceipt);
     service.off('late-payment', onLate);
     offHealth();
+    offLifecycle();
   };
 }

@@ -217,6 +217,11 @@ export class Journal {
     }
   }
 
+  /** A cheap read that proves the journal answers (the supervisor's watchdog asks it); throws when it does not. */
+  ping(): void {
+    this.db.prepare('SELECT count(*) FROM receipts WHERE 0').get();
+  }
+
   close(): void {
     this.db.close();
   }

@@ -208,7 +208,7 @@ export class LateWatch {
       else done(false, `paid late; the refund was refused (${refunds.map((r) => r.text ?? r.state).join('; ')}): kept on the receipt`);
     } catch (error) {
       const code = error instanceof ServiceError ? error.code : undefined;
-      if (code === 'pinpad-busy' || code === 'pinpad-offline' || code === 'receipt-blocked') this.#schedule(watch.partId, this.#pollMs);
+      if (code === 'pinpad-busy' || code === 'pinpad-offline' || code === 'receipt-blocked' || code === 'stopping') this.#schedule(watch.partId, this.#pollMs);
       else done(false, `paid late; it cannot be given back (${error instanceof Error ? error.message : String(error)}): kept on the receipt`);
     }
   }

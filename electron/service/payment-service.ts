@@ -8,6 +8,7 @@ import type { DriverEvent, PinpadDriver } from '../../native/inpas/driver.js';
 import { doneCondition, type PinpadResult } from '../../native/inpas/result.js';
 import { scrubText } from '../../native/inpas/card-data.js';
 import { crashPoint } from './crash-points.js';
+import { OperationTracker } from './drain.js';
 import { ServiceError } from './errors.js';
 import { IdempotentCalls, KEY_PRUNE_EVERY_MS, type Bind } from './idempotency.js';
 import { receiptView, type Journal } from './journal.js';
@@ -41,6 +42,8 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
   readonly journal: Journal;
   readonly #now: () => Date;
   readonly #lock = new TerminalLock();
+  /** Operations at the pin pad started by a customer or a cashier; a stop waits for them (drain.ts). */
+  readonly operations = new OperationTracker();
   readonly #recovery: Recovery;
   readonly #watches: LateWatch;
   readonly #functions: ServiceFunctions;
@@ -175,7 +178,10 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
       input.idempotencyKey,
       { receiptId, method, amount },
       (refs) => ({ paymentId: refs[0]! }),
-      (bind) => this.#startPayment({ receiptId, method, amount }, bind),
+      (bind) => {
+        this.operations.refuseWhenStopping('payments');
+        return this.#startPayment({ receiptId, method, amount }, bind);
+      },
     );
   }
 
@@ -225,7 +231,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     this.#lock.inFlight.set(part.id, controller);
     this.emit('payment', { paymentId: part.id, receiptId: receipt.id, phase: 'intent', part });
     let notRecorded = false;
-    void this.#runSale(part, driver, controller)
+    const sale = this.#runSale(part, driver, controller)
       .catch((error: unknown) => {
         notRecorded = true;
         this.#saleNotRecorded(part, error);
@@ -237,6 +243,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
         // A sale whose answer could not be journaled is still SENT: recovery asks the pin pad, as after a crash.
         if (notRecorded) this.#recovery.kick();
       });
+    void this.operations.track(sale);
     return { paymentId: part.id };
   }
 
@@ -392,7 +399,10 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
       options.idempotencyKey,
       { receiptId, items: keyed },
       (refs) => Promise.resolve(refs.map((id) => this.journal.getPart(id)!)),
-      (bind) => this.#refund(receiptId, items, bind),
+      (bind) => {
+        this.operations.refuseWhenStopping('refunds');
+        return this.operations.track(this.#refund(receiptId, items, bind));
+      },
     );
   }
 
@@ -465,7 +475,10 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
       options.idempotencyKey,
       { receiptId, cashForUnrefundable },
       () => Promise.resolve(this.getReceipt(receiptId)),
-      (bind) => this.#cancelReceipt(receiptId, { cashForUnrefundable }, bind),
+      (bind) => {
+        this.operations.refuseWhenStopping('cancellations');
+        return this.operations.track(this.#cancelReceipt(receiptId, { cashForUnrefundable }, bind));
+      },
     );
   }
 
@@ -599,10 +612,11 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
 
   // --- service functions (settlement, reports, test) ------------------------------------------------
 
-  testConnection = (options: { operationTimeoutMs?: number } = {}): Promise<ServiceOperationResult> => this.#functions.test(options);
-  settle = (): Promise<SettlementResult> => this.#functions.settle();
-  report = (full: boolean): Promise<ServiceOperationResult> => this.#functions.report(full);
-  slipCopy = (): Promise<ServiceOperationResult> => this.#functions.slipCopy();
+  // Not money: allowed while stopping, and a stop waits for the one at the pin pad.
+  testConnection = (options: { operationTimeoutMs?: number } = {}): Promise<ServiceOperationResult> => this.operations.track(this.#functions.test(options));
+  settle = (): Promise<SettlementResult> => this.operations.track(this.#functions.settle());
+  report = (full: boolean): Promise<ServiceOperationResult> => this.operations.track(this.#functions.report(full));
+  slipCopy = (): Promise<ServiceOperationResult> => this.operations.track(this.#functions.slipCopy());
 
   get busyWith(): string | undefined {
     return this.#lock.owner;

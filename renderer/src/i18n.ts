@@ -35,6 +35,7 @@ const ru = {
   'pinpad.emulator': 'эмулятор',
   'pinpad.terminal': 'терминал {id}',
   'pinpad.unavailable': 'Оплата картой и по QR временно недоступна: пин-пад не подключён',
+  'app.closing': 'Касса закрывается… Новые оплаты не принимаются',
 
   // Stable accessible names (tests and people find the buttons by them).
   'action.pay': 'Оплатить',
@@ -302,6 +303,7 @@ const en: Record<TextKey, string> = {
   'pinpad.emulator': 'emulator',
   'pinpad.terminal': 'terminal {id}',
   'pinpad.unavailable': 'Card and QR payments are unavailable for now: the pin pad is not connected',
+  'app.closing': 'The till is closing… No new payments',
 
   'action.pay': 'Pay',
   'action.card': 'Pay by card',
@@ -620,6 +622,7 @@ const ERRORS_RU: ErrorTable = {
     customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`,
     cashier: 'Ключ повтора уже использован для другого запроса: деньги не двигались, отправьте запрос с новым ключом',
   },
+  'error.stopping': { customer: 'Касса закрывается… Оплата сейчас невозможна', cashier: 'Касса закрывается: операции на пин-паде завершаются, новые оплаты и возвраты не принимаются' },
   'error.internal': { customer: `Что-то пошло не так. ${ASK_STAFF_RU}`, cashier: 'Внутренняя ошибка сервиса — соберите архив для поддержки' },
   'error.timeout': { customer: `Пин-пад не ответил вовремя. ${ASK_STAFF_RU}`, cashier: 'Пин-пад не ответил за отведённое время' },
   'error.link': { customer: `Нет связи с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Нет связи с пин-падом (кабель, порт, питание)' },
@@ -673,6 +676,7 @@ const ERRORS_EN: ErrorTable = {
     customer: `The operation could not be done. ${ASK_STAFF_EN}`,
     cashier: 'The retry key was already used for another request: no money moved; send the request with a new key',
   },
+  'error.stopping': { customer: 'The till is closing… No payments now', cashier: 'The till is closing: operations at the pin pad are being finished, no new payments or refunds' },
   'error.internal': { customer: `Something went wrong. ${ASK_STAFF_EN}`, cashier: 'Internal error of the service — make a support bundle' },
   'error.timeout': { customer: `The pin pad did not answer in time. ${ASK_STAFF_EN}`, cashier: 'The pin pad did not answer in time' },
   'error.link': { customer: `No connection to the pin pad. ${ASK_STAFF_EN}`, cashier: 'No link to the pin pad (cable, port, power)' },

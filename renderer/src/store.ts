@@ -27,6 +27,7 @@ import type { AppStore, Store } from './store/types.js';
 
 export { cartTotal } from './store/cart.js';
 export { bindEvents } from './store/events.js';
+export { appClosing } from './store/lifecycle.js';
 export {
   kioskActions,
   methodOpen,

@@ -23,6 +23,9 @@ function handlersOf(rig: ServiceRig, service: PaymentService) {
     health: () => {
       throw new Error('not used');
     },
+    lifecycle: () => {
+      throw new Error('not used');
+    },
     publicConfig: () => ({ mode: 'till' }) as PublicConfig,
     checkPin: () => Promise.resolve(false),
     writeSupportBundle: () => Promise.reject(new Error('not used')),

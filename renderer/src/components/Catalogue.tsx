@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useActions, useApp, useT } from '../context.js';
 import { DEMO_CATALOGUE } from '../demo-catalogue.js';
 import { parseRoubles } from '../money.js';
-import { cartTotal } from '../store.js';
+import { appClosing, cartTotal } from '../store.js';
 
 export function Catalogue({ onProceed, proceedLabel, allowFree = false }: { onProceed: () => void; proceedLabel: string; allowFree?: boolean }) {
   const t = useT();
@@ -13,6 +13,7 @@ export function Catalogue({ onProceed, proceedLabel, allowFree = false }: { onPr
   const ready = useApp((s) => s.ready && s.bridgeUp);
   // A kiosk takes money only through the pin pad: no checkout while it is away (a till still has cash).
   const pinpadAway = useApp((s) => s.mode === 'kiosk' && s.health !== undefined && s.health.state !== 'connected');
+  const closing = useApp(appClosing);
   const { addToCart, removeFromCart } = useActions();
   const total = cartTotal(cart);
   return (
@@ -53,7 +54,7 @@ export function Catalogue({ onProceed, proceedLabel, allowFree = false }: { onPr
         <p className="cart__total">
           <span>{t('cart.total')}</span> <span className="num">{t.money(total)}</span>
         </p>
-        <button type="button" className="button button--primary button--wide" disabled={cart.length === 0 || opening || !ready || pinpadAway} onClick={onProceed}>
+        <button type="button" className="button button--primary button--wide" disabled={cart.length === 0 || opening || !ready || pinpadAway || closing} onClick={onProceed}>
           {opening ? t('cart.opening') : proceedLabel}
         </button>
       </section>

@@ -4,6 +4,7 @@
  * unknown outcome nothing offers to pay again.
  */
 import { Catalogue } from '../components/Catalogue.js';
+import { ClosingNotice } from '../components/ClosingNotice.js';
 import { MethodDialog } from '../components/MethodDialog.js';
 import { Modal } from '../components/Modal.js';
 import { PaymentProgress } from '../components/PaymentProgress.js';
@@ -27,6 +28,7 @@ export function KioskScreen() {
   if (view === 'service') return <ServiceScreen />;
   return (
     <div className="kiosk">
+      {running ? null : <ClosingNotice />}
       {running ? null : <PinpadWarning />}
       {running ? <PaymentProgress /> : hasReceipt ? <KioskReceipt /> : <Catalogue onProceed={() => void checkout()} proceedLabel={t('action.pay')} />}
       <MethodDialog />

@@ -6,6 +6,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { PartMethod } from '../../../electron/contract/types.js';
 import { Catalogue } from '../components/Catalogue.js';
+import { ClosingNotice } from '../components/ClosingNotice.js';
 import { Modal } from '../components/Modal.js';
 import { PaymentProgress } from '../components/PaymentProgress.js';
 import { PinpadWarning } from '../components/PinpadWarning.js';
@@ -13,7 +14,7 @@ import { PartsList, ReceiptSummary, receiptName } from '../components/ReceiptSum
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
 import { kopecksToInput, parseRoubles } from '../money.js';
-import { hasUnresolvedParts, paymentOutcome, paymentRunning, type View } from '../store.js';
+import { appClosing, hasUnresolvedParts, paymentOutcome, paymentRunning, type View } from '../store.js';
 import { RefundScreen } from './RefundScreen.js';
 import { ServiceScreen } from './ServiceScreen.js';
 
@@ -54,6 +55,7 @@ export function TillScreen() {
           </button>
         ))}
       </nav>
+      <ClosingNotice />
       {view === 'main' ? <SaleView /> : view === 'refund' ? <RefundScreen /> : <ServiceScreen />}
     </div>
   );
@@ -93,6 +95,8 @@ function PartForm() {
   const outcome = useApp(paymentOutcome);
   const qrSbp = useApp((s) => s.config?.qrSbp ?? false);
   const busy = useApp((s) => s.cancellingReceipt || s.checkingStatus || !s.bridgeUp);
+  // The till is closing: no payment and no cancellation is offered (the service would refuse them).
+  const closing = useApp(appClosing);
   const { startPayment, requestCancelReceipt, finish, checkStatus } = useActions();
   const remaining = receipt?.remaining ?? 0;
   const [text, setText] = useState(() => kopecksToInput(remaining, locale));
@@ -169,20 +173,20 @@ function PartForm() {
         </p>
       ) : null}
       <div className="actions">
-        <button type="button" className="button button--primary" disabled={busy} onClick={() => pay('card')}>
+        <button type="button" className="button button--primary" disabled={busy || closing} onClick={() => pay('card')}>
           {t('action.card')}
         </button>
         {qrSbp ? (
-          <button type="button" className="button button--primary" disabled={busy} onClick={() => pay('sbp')}>
+          <button type="button" className="button button--primary" disabled={busy || closing} onClick={() => pay('sbp')}>
             {t('action.sbp')}
           </button>
         ) : null}
-        <button type="button" className="button button--primary" disabled={busy} onClick={() => pay('cash')}>
+        <button type="button" className="button button--primary" disabled={busy || closing} onClick={() => pay('cash')}>
           {t('action.cash')}
         </button>
       </div>
       <div className="actions actions--end">
-        <button type="button" className="button button--danger" disabled={busy} onClick={requestCancelReceipt}>
+        <button type="button" className="button button--danger" disabled={busy || closing} onClick={requestCancelReceipt}>
           {t('till.cancelReceipt')}
         </button>
         {receipt.paid === 0 ? (

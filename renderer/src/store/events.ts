@@ -3,7 +3,7 @@
  * connection to the service. An event for another payment or an older receipt is dropped.
  */
 import type { KioskApi } from '../../../electron/contract/methods.js';
-import type { LatePaymentEvent, PaymentEvent, PinpadHealth, Receipt } from '../../../electron/contract/types.js';
+import type { AppLifecycle, LatePaymentEvent, PaymentEvent, PinpadHealth, Receipt } from '../../../electron/contract/types.js';
 import type { Kit } from './kit.js';
 import { findLostPayment } from './payment.js';
 import { applyEvent, hold, idOf } from './payment-phases.js';
@@ -16,6 +16,8 @@ export interface EventsState {
   /** The connection to the service (always true in Electron). */
   readonly bridgeUp: boolean;
   readonly health: PinpadHealth | undefined;
+  /** Running or stopping (the till is closing: no new payments); undefined until the service said. */
+  readonly lifecycle: AppLifecycle | undefined;
   /** Events dropped as stale or foreign (diagnostics and tests). */
   readonly droppedEvents: number;
 }
@@ -26,6 +28,9 @@ export interface EventsActions {
   onPaymentEvent(event: PaymentEvent): void;
   onReceiptEvent(receipt: Receipt): void;
   onPinpadEvent(health: PinpadHealth): void;
+  onLifecycleEvent(lifecycle: AppLifecycle): void;
+  /** Asks the service whether it is stopping (at start and after a reconnect); a service without the method is taken as running. */
+  readLifecycle(): Promise<void>;
   onLatePayment(event: LatePaymentEvent): void;
 }
 
@@ -35,6 +40,7 @@ export function createEventsSlice(kit: Kit): EventsState & EventsActions {
   return {
     bridgeUp: !kit.bridged,
     health: undefined,
+    lifecycle: undefined,
     droppedEvents: 0,
 
     setBridge(up) {
@@ -47,6 +53,7 @@ export function createEventsSlice(kit: Kit): EventsState & EventsActions {
       try {
         const [config, health] = await Promise.all([api.invoke('config.get', {}), api.invoke('pinpad.health', {})]);
         set({ config, mode: config.mode, health, ready: true, bootError: undefined });
+        void get().readLifecycle();
         const r = get().receipt;
         if (r) kit.setReceipt(await api.invoke('receipt.get', { receiptId: r.id }), true);
         findLostPayment(kit);
@@ -109,6 +116,18 @@ export function createEventsSlice(kit: Kit): EventsState & EventsActions {
       set({ health });
     },
 
+    onLifecycleEvent(lifecycle) {
+      set({ lifecycle });
+    },
+
+    async readLifecycle() {
+      try {
+        set({ lifecycle: await api.invoke('app.lifecycle', {}) });
+      } catch (error) {
+        log('lifecycle not read', toUiError(error));
+      }
+    },
+
     onLatePayment(event) {
       const s = get();
       if (s.mode === 'kiosk' && s.receipt?.id !== event.receiptId) return;
@@ -125,6 +144,7 @@ export function bindEvents(store: AppStore, api: KioskApi): () => void {
     api.on('receipt', (receipt) => s().onReceiptEvent(receipt)),
     api.on('pinpad', (health) => s().onPinpadEvent(health)),
     api.on('late-payment', (event) => s().onLatePayment(event)),
+    api.on('lifecycle', (lifecycle) => s().onLifecycleEvent(lifecycle)),
   ];
   return () => {
     for (const off of offs) off();

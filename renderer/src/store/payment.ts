@@ -3,6 +3,7 @@
  * guards on what the screen may offer. After an unknown outcome nothing offers to pay again.
  */
 import type { PartMethod } from '../../../electron/contract/types.js';
+import { appClosing } from './lifecycle.js';
 import type { Kit } from './kit.js';
 import {
   abandon,
@@ -111,12 +112,14 @@ type PaymentRefusal =
   | 'amount'
   | 'amount-exceeds-remaining'
   | 'method-disabled'
-  | 'cash-only-at-till';
+  | 'cash-only-at-till'
+  | 'stopping';
 
 /** Why a payment may not be started now, or undefined when it may. */
 function paymentRefusal(s: AppState, method: PartMethod, amount: number): PaymentRefusal | undefined {
   if (!s.config) return 'not-ready';
   if (!s.bridgeUp) return 'offline';
+  if (appClosing(s)) return 'stopping';
   const r = s.receipt;
   if (!r) return 'no-receipt';
   if (r.state !== 'open') return 'receipt-closed';
@@ -144,6 +147,11 @@ export function kioskActions(s: AppState): ReadonlySet<KioskAction> {
   }
   if (p?.status === 'unknown') return actions;
   const r = s.receipt;
+  // The till is closing: nothing that moves money is offered; a finished receipt may still be left.
+  if (appClosing(s)) {
+    if (r && r.state !== 'open') actions.add('done');
+    return actions;
+  }
   if (!r) {
     if (s.cart.length > 0) actions.add('pay');
     return actions;

@@ -50,6 +50,7 @@ export function createSessionSlice(kit: Kit): SessionState & SessionActions {
       try {
         const [config, health] = await Promise.all([api.invoke('config.get', {}), api.invoke('pinpad.health', {})]);
         set({ config, mode: config.mode, locale: config.locale, health, ready: true, bootError: undefined, lastActivity: now() });
+        void get().readLifecycle();
       } catch (error) {
         set({ bootError: toUiError(error) });
       }
