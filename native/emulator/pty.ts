@@ -1,6 +1,6 @@
 /** Linked pseudo-terminals made by socat, so the emulator sits on a device path a driver opens like /dev/ttyS39. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +10,25 @@ function isLink(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Ends the socat a killed process left behind on this link (its pid file names it; the process's
+ * command line must still name the link, so a reused pid is never hit).
+ */
+function endLeftover(pidFile: string, linkPath: string): void {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  try {
+    if (Number.isInteger(pid) && pid > 1 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`link=${linkPath}`)) process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+  rmSync(pidFile, { force: true });
 }
 
 /**
@@ -38,9 +57,17 @@ export class PseudoTerminalPair {
     if (existsSync(this.linkPath) && !isLink(this.linkPath)) {
       throw new Error(`${this.linkPath} exists and is not a symbolic link; refusing to replace it`);
     }
+    endLeftover(this.#pidFile, this.linkPath);
     if (isLink(this.linkPath)) unlinkSync(this.linkPath);
-    const child = spawn('socat', [`pty,raw,echo=0,link=${this.linkPath}`, `pty,raw,echo=0,link=${this.devicePath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group: a stop signal sent to the app's whole group (Ctrl-C, systemd) must
+    // not pull the "cable" while the app drains the payment at the pin pad; the app ends socat
+    // itself when it stops, and the pid file lets the next start end one a killed app left.
+    const child = spawn('socat', [`pty,raw,echo=0,link=${this.linkPath}`, `pty,raw,echo=0,link=${this.devicePath}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
     this.#child = child;
+    if (child.pid !== undefined) writeFileSync(this.#pidFile, `${child.pid}\n`);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -72,6 +99,11 @@ export class PseudoTerminalPair {
       });
     }
     for (const path of [this.linkPath, this.devicePath]) if (isLink(path)) unlinkSync(path);
+    rmSync(this.#pidFile, { force: true });
+  }
+
+  get #pidFile(): string {
+    return `${this.linkPath}.socat.pid`;
   }
 
   async dispose(): Promise<void> {
