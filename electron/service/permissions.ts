@@ -25,9 +25,26 @@ export interface PermissionDeps {
   mode(): 'kiosk' | 'till';
 }
 
+/**
+ * How many of its most recent receipts a customer screen keeps sight of. A window or a bridge
+ * client lives for weeks; without a bound its list grew by one receipt per purchase for as long.
+ */
+export const OWN_RECEIPTS_KEPT = 100;
+
 function ownReceipts(ctx: CallContext): Set<string> {
   ctx.ownReceipts ??= new Set();
   return ctx.ownReceipts;
+}
+
+/** Makes a receipt the caller's most recent own one; the oldest beyond OWN_RECEIPTS_KEPT is forgotten. */
+function rememberOwn(ctx: CallContext, receiptId: string): void {
+  const own = ownReceipts(ctx);
+  own.delete(receiptId);
+  own.add(receiptId);
+  for (const oldest of own) {
+    if (own.size <= OWN_RECEIPTS_KEPT) break;
+    own.delete(oldest);
+  }
 }
 
 function forbidden(message: string): ServiceError {
@@ -45,7 +62,7 @@ export function authorize(method: MethodName, input: Record<string, unknown>, ct
     // An unknown id: the service answers not-found, which tells nothing.
     if (!row) return;
     if (row.state === 'open') {
-      own.add(receiptId);
+      rememberOwn(ctx, receiptId);
       return;
     }
     if (!openOnly && own.has(receiptId)) return;
@@ -84,5 +101,5 @@ export function authorize(method: MethodName, input: Record<string, unknown>, ct
 
 /** After a call: a receipt the caller opened is its own. */
 export function noteOwnReceipt(ctx: CallContext, receiptId: string): void {
-  ownReceipts(ctx).add(receiptId);
+  rememberOwn(ctx, receiptId);
 }

@@ -17,6 +17,11 @@ const ROWS = [
   'journal: receipt search by RRN',
   "journal: one day's totals",
   'service RSS after 10 card payments (compiled JS)',
+  'soak: card payments in one service process',
+  'soak: service RSS growth',
+  'soak: open file descriptors',
+  'soak: log files at the end',
+  'soak: payment.start → sale frame p99, end / start',
   'UI bundle (index.html + assets)',
   'tap "Оплата картой" → sale frame on the wire',
   'terminal answer → screen ("Оплачено")',
@@ -39,10 +44,11 @@ describe('npm run bench -- --quick', () => {
     for (const name of ROWS) {
       const cell = table.get(name);
       expect(cell, `row "${name}" in:\n${stdout}`).toBeDefined();
-      expect(cell!.value, name).toMatch(/^\d[\d,.]*\s?(frames\/s|tx\/s|ms|×|MiB|KiB)/);
+      expect(cell!.value, name).toMatch(/^[+−]?\d[\d,.]*\s?(frames\/s|tx\/s|ms|×|MiB|KiB|fds|files)/);
     }
     // Goals are named but not judged in a quick run.
     expect(table.get('tap "Оплата картой" → sale frame on the wire')!.note).toContain('goal p99 ≤ 20 ms (not judged in --quick)');
+    expect(table.get('soak: service RSS growth')!.note).toContain('goal growth ≤ 5 MiB (not judged in --quick)');
     expect(stdout).not.toMatch(/NOT met|— met/);
   });
 });

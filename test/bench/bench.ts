@@ -19,6 +19,7 @@ import { SerialStream } from '../../native/transport/serial.js';
 import { journalBench } from './journal-bench.js';
 import { benchEmulator, goal, ms, percentile, type BenchOptions } from './rows.js';
 import { rssBench } from './rss-bench.js';
+import { soakBench } from './soak-bench.js';
 import { bundleSize, uiPayments } from './ui-bench.js';
 import { UI_DIR } from '../../scripts/web.js';
 
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   await rssBench(row, options);
+  await soakBench(row, options);
   // A quick run uses the UI the test run has just built; a full run builds it.
   if (!options.quick || !existsSync(UI_DIR)) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
   const size = bundleSize();

@@ -14,33 +14,42 @@ import { benchEmulator, goal, type BenchOptions, type Row } from './rows.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * Compiles a service child (a test/bench entry) into `<dir>/app/service.js` as the Electron build
+ * does, next to the pin-pad profiles and the project's node_modules; returns the script's path.
+ */
+export async function compileServiceChild(entry: string, dir: string): Promise<string> {
+  const out = join(dir, 'app');
+  mkdirSync(out);
+  await build({
+    entryPoints: [join(ROOT, 'test', 'bench', entry)],
+    outfile: join(out, 'service.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // As the Electron build: native and heavy runtime packages load from node_modules.
+    external: ['electron', 'serialport', '@serialport/*', 'better-sqlite3', 'pino', 'ws', 'tar'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  cpSync(join(ROOT, 'native', 'inpas', 'profiles'), join(out, 'profiles'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return join(out, 'service.js');
+}
+
 export async function rssBench(row: Row, options: BenchOptions): Promise<void> {
   const payments = options.quick ? 10 : 100;
   const dir = mkdtempSync(join(tmpdir(), 'rss-bench-'));
-  const out = join(dir, 'app');
   try {
-    mkdirSync(out);
-    await build({
-      entryPoints: [join(ROOT, 'test', 'bench', 'rss-child.ts')],
-      outfile: join(out, 'service.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      // As the Electron build: native and heavy runtime packages load from node_modules.
-      external: ['electron', 'serialport', '@serialport/*', 'better-sqlite3', 'pino', 'ws', 'tar'],
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      logLevel: 'warning',
-    });
-    cpSync(join(ROOT, 'native', 'inpas', 'profiles'), join(out, 'profiles'), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    const script = await compileServiceChild('rss-child.ts', dir);
     const link = join(dir, 'pinpad');
     const host = await benchEmulator(link);
     let stdout: string;
     try {
       const dataDir = join(dir, 'data');
       mkdirSync(dataDir);
-      ({ stdout } = await promisify(execFile)(process.execPath, [join(out, 'service.js'), link, dataDir, String(payments)], { timeout: 300_000 }));
+      ({ stdout } = await promisify(execFile)(process.execPath, [script, link, dataDir, String(payments)], { timeout: 300_000 }));
     } finally {
       await host.stop();
     }
