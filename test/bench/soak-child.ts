@@ -34,7 +34,7 @@ const bridge = await startBridge({
   port: 0,
   token,
   dispatch: createDispatcher(createHandlers(app), (line, data) => app.logger.warn({ ...data }, line)),
-  subscribe: (emit) => subscribeServiceEvents(app.service, app.onHealth, emit),
+  subscribe: (emit) => subscribeServiceEvents(app, emit),
   log: (line, data) => app.logger.warn({ ...data }, line),
 });
 const say = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`);
