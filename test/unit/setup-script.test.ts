@@ -136,11 +136,11 @@ describe('npm run setup (scripts/setup.sh) on a fresh machine', () => {
 });
 
 describe('.ci/run', () => {
-  it("runs exactly the README's two commands, with nothing set beyond CI=true", () => {
+  it("runs the README's two commands, then the package check, with nothing set beyond CI=true", () => {
     const root = join(import.meta.dirname, '..', '..');
     const ci = readFileSync(join(root, '.ci', 'run'), 'utf8');
     const commands = ci.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
-    expect(commands).toEqual(['set -euo pipefail', 'cd "$(dirname "$0")/.."', 'export CI=true', 'npm run setup', 'npm test']);
+    expect(commands).toEqual(['set -euo pipefail', 'cd "$(dirname "$0")/.."', 'export CI=true', 'npm run setup', 'npm test', 'npm run check:package']);
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const block = /```sh\n([\s\S]*?)```/.exec(readme)![1]!;
     expect(block).toMatch(/^npm run setup && npm start\s/m);
