@@ -74,12 +74,12 @@ function runSetup(m: Machine, env: Record<string, string> = {}): { status: numbe
 }
 
 describe('npm run setup (scripts/setup.sh) on a fresh machine', () => {
-  it('as root with nothing installed: apt-get update, then socat, chromium and prometheus; npm without the Electron download; one line when Electron cannot be fetched', () => {
+  it('as root with nothing installed: apt-get update, then socat, mmdebstrap, chromium and prometheus; npm without the Electron download; one line when Electron cannot be fetched', () => {
     const m = machine({ uid: 0, installer: 'fails' });
     const run = runSetup(m);
     expect(run.status, run.stderr).toBe(0);
     expect(run.calls[0]).toBe('apt-get update -qq [DEBIAN_FRONTEND=] [uid-via-sudo=no]');
-    expect(run.calls[1]).toBe('apt-get install -y -qq --no-install-recommends socat chromium prometheus [DEBIAN_FRONTEND=noninteractive] [uid-via-sudo=no]');
+    expect(run.calls[1]).toBe('apt-get install -y -qq --no-install-recommends socat mmdebstrap chromium prometheus [DEBIAN_FRONTEND=noninteractive] [uid-via-sudo=no]');
     expect(run.calls[2]).toBe('npm install [ELECTRON_SKIP_BINARY_DOWNLOAD=1]');
     expect(run.calls).toHaveLength(3);
     const electronLines = run.stdout.split('\n').filter((l) => /electron/i.test(l));
@@ -88,7 +88,7 @@ describe('npm run setup (scripts/setup.sh) on a fresh machine', () => {
   });
 
   it('as a user: apt-get through sudo; with CI=true it uses npm ci', () => {
-    const m = machine({ uid: 1000, installed: ['socat', 'chromium'], installer: 'fails' });
+    const m = machine({ uid: 1000, installed: ['socat', 'mmdebstrap', 'chromium'], installer: 'fails' });
     const run = runSetup(m, { CI: 'true' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.calls).toEqual([
@@ -101,7 +101,7 @@ describe('npm run setup (scripts/setup.sh) on a fresh machine', () => {
   });
 
   it('installs nothing with apt-get when every system package is there, and fetches Electron where the network allows', () => {
-    const m = machine({ uid: 1000, installed: ['socat', 'chromium', 'promtool'], installer: 'works' });
+    const m = machine({ uid: 1000, installed: ['socat', 'mmdebstrap', 'chromium', 'promtool'], installer: 'works' });
     const run = runSetup(m);
     expect(run.status, run.stderr).toBe(0);
     expect(run.calls).toEqual(['npm install [ELECTRON_SKIP_BINARY_DOWNLOAD=1]', 'electron installer ran']);
@@ -109,7 +109,7 @@ describe('npm run setup (scripts/setup.sh) on a fresh machine', () => {
   });
 
   it('gives up on an Electron download that hangs after its timeout, in one line, and still succeeds', () => {
-    const m = machine({ uid: 0, installed: ['socat', 'chromium', 'promtool'], installer: 'hangs' });
+    const m = machine({ uid: 0, installed: ['socat', 'mmdebstrap', 'chromium', 'promtool'], installer: 'hangs' });
     const run = runSetup(m, { SETUP_ELECTRON_TIMEOUT: '1' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.split('\n').filter((l) => /electron/i.test(l))).toEqual([
@@ -118,7 +118,7 @@ describe('npm run setup (scripts/setup.sh) on a fresh machine', () => {
   });
 
   it('stops with a clear message when packages are missing and there is neither root nor sudo', () => {
-    const m = machine({ uid: 1000, installed: ['chromium', 'promtool'] });
+    const m = machine({ uid: 1000, installed: ['mmdebstrap', 'chromium', 'promtool'] });
     rmSync(join(m.bin, 'sudo'));
     const run = runSetup(m);
     expect(run.status).toBe(1);
@@ -127,7 +127,7 @@ describe('npm run setup (scripts/setup.sh) on a fresh machine', () => {
   });
 
   it('a user who exported ELECTRON_SKIP_BINARY_DOWNLOAD is not overruled', () => {
-    const m = machine({ uid: 0, installed: ['socat', 'chromium', 'promtool'], installer: 'works' });
+    const m = machine({ uid: 0, installed: ['socat', 'mmdebstrap', 'chromium', 'promtool'], installer: 'works' });
     const run = runSetup(m, { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.calls).toEqual(['npm install [ELECTRON_SKIP_BINARY_DOWNLOAD=1]']);
