@@ -633,6 +633,7 @@ const ERRORS_RU: ErrorTable = {
   'error.bridge-refused': { customer: `Сервис оплаты недоступен. ${ASK_STAFF_RU}`, cashier: 'Сервис отказал в подключении (неверный токен в ссылке?)' },
   'error.bad-message': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не принял сообщение (это не вызов по протоколу моста)' },
   'error.not-json': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не принял сообщение (это не JSON)' },
+  'error.protocol-version': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не говорит на этой версии протокола моста' },
 };
 
 const ERRORS_EN: ErrorTable = {
@@ -682,6 +683,7 @@ const ERRORS_EN: ErrorTable = {
   'error.bridge-refused': { customer: `The payment service is not available. ${ASK_STAFF_EN}`, cashier: 'The service refused the connection (wrong token in the link?)' },
   'error.bad-message': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service did not take the message (not a call of the bridge protocol)' },
   'error.not-json': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service did not take the message (not JSON)' },
+  'error.protocol-version': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service does not speak this version of the bridge protocol' },
 };
 
 const ERRORS: Readonly<Record<Locale, ErrorTable>> = { ru: ERRORS_RU, en: ERRORS_EN };
