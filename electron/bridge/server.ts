@@ -11,6 +11,7 @@ import {
   CLOSE_PROTOCOL_VERSION,
   CLOSE_THROTTLED,
   CLOSE_UNAUTHORISED,
+  HELLO_TIMEOUT_MS,
   PROTOCOL_VERSION,
   SUPPORTED_MAJORS,
   type ServerMessage,
@@ -235,7 +236,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       send({ type: 'error', code, message, ...(id !== undefined ? { id } : {}) });
     const helloTimer = setTimeout(() => {
       if (!authed) socket.close(CLOSE_UNAUTHORISED, 'no hello');
-    }, 5000);
+    }, HELLO_TIMEOUT_MS);
 
     /**
      * The right token gets in at once, whatever else is going on: a flood of wrong hellos never

@@ -42,3 +42,5 @@ export const CLOSE_THROTTLED = 4429;
 export const CLOSE_INTERNAL = 1011;
 
 export const BRIDGE_PATH = '/bridge';
+/** A connection that has not said hello within this time is closed (CLOSE_UNAUTHORISED). */
+export const HELLO_TIMEOUT_MS = 5000;
