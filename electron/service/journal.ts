@@ -101,7 +101,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Printing by the POS core: whether it said it prints the receipt, and when it confirmed it did.
   `
-  ALTER TABLE receipts ADD COLUMN pos_prints INTEGER NOT NULL DEFAULT 0 CHECK (pos_prints IN (0, 1));
+  ALTER TABLE receipts ADD COLUMN pos_prints INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE receipts ADD COLUMN printed_at TEXT;
   `,
 ];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPinpad } from '../../native/cli/pinpad.js';
 import { memoryPair } from '../../native/transport/memory.js';
-import { Journal, JOURNAL_SCHEMA_VERSION } from '../../electron/service/journal.js';
+import { Journal, JOURNAL_SCHEMA_VERSION, MIGRATIONS } from '../../electron/service/journal.js';
 import { ReconciliationStore } from '../../electron/service/reconciliation-store.js';
 import { PROFILE, TERMINAL_ID, useServiceRigs, type ServiceRig } from './harness.js';
 
@@ -162,10 +162,10 @@ describe('close-of-day reconciliation', () => {
     expect(rig.journal.markSettled()).toBe(1);
     await rig.pay(rig.service.openReceipt({ lines: [], total: 2_000 }).id, 'card', 2_000);
     await rig.close();
-    // As an older version left it: no reconciliations table, an older user_version.
+    // As an older version left it: no reconciliations table (nor what later migrations added), an older user_version.
     const old = new Journal(path);
-    old.db.exec('DROP TABLE reconciliations;');
-    old.db.pragma(`user_version = ${JOURNAL_SCHEMA_VERSION - 1}`);
+    old.db.exec('DROP TABLE reconciliations; ALTER TABLE receipts DROP COLUMN pos_prints; ALTER TABLE receipts DROP COLUMN printed_at;');
+    old.db.pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE reconciliations'))}`);
     old.close();
     const reopened = new Journal(path);
     try {
