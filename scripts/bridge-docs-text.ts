@@ -19,13 +19,25 @@ import { errorText } from '../renderer/src/i18n.js';
 
 /** What each method does, and who may call it on a kiosk's customer screen where that is not simply "staff" or "anyone". */
 const METHOD_TEXT: Readonly<Record<MethodName, { readonly what: string; readonly customer?: string }>> = {
-  'receipt.open': { what: 'Opens a receipt (lines and total in kopecks). With `id`, a repeat returns the receipt already opened. `posPrints: true`: the POS core prints it.', customer: 'yes; the receipt becomes its own' },
+  'receipt.open': {
+    what: 'Opens a receipt (lines and total in kopecks). With `id`, a repeat returns the receipt already opened. `posPrints: true`: the POS core prints it.',
+    customer: 'yes; the receipt becomes its own',
+  },
   'receipt.get': { what: 'The receipt with its parts and their slips.', customer: 'its own receipts and the one open for payment' },
   'receipt.search': { what: 'Receipts by number, RRN, last card digits or day.' },
   'receipt.cancel': { what: 'Cancels a purchase: gives back every approved part.', customer: 'its own receipt while it is open' },
-  'receipt.printed': { what: 'The POS core printed the receipt (idempotent); `printed` becomes true and a `receipt` event follows.', customer: 'its own receipts and the one open for payment' },
-  'payment.start': { what: 'Starts a part by card, SBP QR or cash; answers its `paymentId` at once, the outcome comes as `payment` and `receipt` events.', customer: 'its own receipts and the one open for payment' },
-  'payment.cancel': { what: 'Asks the pin pad to cancel a running part (`requested` false when it can no longer be cancelled).', customer: "payments of its own receipts" },
+  'receipt.printed': {
+    what: 'The POS core printed the receipt (idempotent); `printed` becomes true and a `receipt` event follows.',
+    customer: 'its own receipts and the one open for payment',
+  },
+  'payment.start': {
+    what: 'Starts a part by card, SBP QR or cash; answers its `paymentId` at once, the outcome comes as `payment` and `receipt` events.',
+    customer: 'its own receipts and the one open for payment',
+  },
+  'payment.cancel': {
+    what: 'Asks the pin pad to cancel a running part (`requested` false when it can no longer be cancelled).',
+    customer: 'payments of its own receipts',
+  },
   'refund.plan': { what: 'How a refund would be done (void, refund, cash) without doing it.' },
   'refund.start': { what: 'Refunds parts of a receipt.' },
   'unknown.list': { what: 'Parts whose outcome is not known.' },

@@ -57,7 +57,9 @@ const clientFrame = z.discriminatedUnion('type', [
 
 /** Frames the service sends. */
 const serverFrame = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), protocol: z.string().describe('the protocol version the service speaks, major.minor') }).describe('the hello was accepted'),
+  z
+    .object({ type: z.literal('ready'), protocol: z.string().describe('the protocol version the service speaks, major.minor') })
+    .describe('the hello was accepted'),
   z
     .object({
       type: z.literal('result'),

@@ -84,7 +84,8 @@ export class BridgeClient implements KioskApi {
         for (const [, waiter] of this.#pending)
           waiter.reject(new KioskError('bridge-closed', 'the connection to the service was lost; the outcome is decided by the service'));
         this.#pending.clear();
-        if (!accepted) reject(refusal ?? new KioskError('bridge-refused', `the bridge closed the connection (${event.code ?? ''} ${event.reason ?? ''})`.trim()));
+        if (!accepted)
+          reject(refusal ?? new KioskError('bridge-refused', `the bridge closed the connection (${event.code ?? ''} ${event.reason ?? ''})`.trim()));
         else this.#options.onConnection?.(false);
         if (accepted) this.#scheduleReconnect();
       });

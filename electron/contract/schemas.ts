@@ -16,7 +16,10 @@ const partMethod = z.enum(['card', 'sbp', 'cash']);
 const refundHow = z.enum(['void', 'refund', 'cash']);
 
 const receiptLine = z.object({ name: text, quantity: z.number(), amount: kopecks.describe('kopecks for the whole line') });
-const qr = z.object({ payload: text.optional().describe('the QR text (an SBP link), when the terminal sent it'), expiresAt: z.number().describe('ms since the epoch') });
+const qr = z.object({
+  payload: text.optional().describe('the QR text (an SBP link), when the terminal sent it'),
+  expiresAt: z.number().describe('ms since the epoch'),
+});
 
 const partSlip = z
   .object({

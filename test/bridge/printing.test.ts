@@ -94,7 +94,11 @@ describe('the journal masks slips itself', () => {
       const done = journal.transition(part.id, 'APPROVED', {
         slip: { customer: 'ОПЛАТА\nКАРТА: 4111111111111111\nОДОБРЕНО', cashier: 'КАРТА 4111 1111 1111 1111\nКОПИЯ КАССИРА', cardType: 'VISA' },
       });
-      expect(done.slip).toEqual({ customer: 'ОПЛАТА\nКАРТА: 411111******1111\nОДОБРЕНО', cashier: 'КАРТА 4111 11** **** 1111\nКОПИЯ КАССИРА', cardType: 'VISA' });
+      expect(done.slip).toEqual({
+        customer: 'ОПЛАТА\nКАРТА: 411111******1111\nОДОБРЕНО',
+        cashier: 'КАРТА 4111 11** **** 1111\nКОПИЯ КАССИРА',
+        cardType: 'VISA',
+      });
       const row = journal.db.prepare('SELECT slip FROM parts WHERE id = ?').get(part.id) as { slip: string };
       expect(containsCardData(row.slip)).toBe(false);
       expect(journal.getReceiptRow(receiptId)).toMatchObject({ posPrints: true, printedAt: undefined });

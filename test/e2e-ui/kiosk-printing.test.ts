@@ -51,7 +51,12 @@ describe('the kiosk promises a paper receipt only when one is printed', { timeou
     const { page } = ui;
     const core = await posCore(ui);
     try {
-      const opened = await core.invoke('receipt.open', { id: 'pos-core-receipt-1', lines: [{ name: 'Хлеб', quantity: 1, amount: 8_000 }], total: 8_000, posPrints: true });
+      const opened = await core.invoke('receipt.open', {
+        id: 'pos-core-receipt-1',
+        lines: [{ name: 'Хлеб', quantity: 1, amount: 8_000 }],
+        total: 8_000,
+        posPrints: true,
+      });
       expect(opened.posPrints).toBe(true);
       await page.goto(`${ui.web.bridge.pageUrl}&receipt=${opened.id}`);
       await page.reload();

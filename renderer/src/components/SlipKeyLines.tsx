@@ -24,8 +24,18 @@ export function SlipKeyLines({ receipt }: { receipt: Receipt }) {
       <p className="slip-lines__title">{receiptName(t, receipt)}</p>
       <ul>
         {payments.map((part) => {
-          const how = part.method === 'cash' ? t('result.slipCash') : part.method === 'sbp' || part.switchedToSbp ? t('result.slipSbp') : part.cardMasked ? t('result.slipCard', { card: part.cardMasked }) : t('result.slipCardUnnamed');
-          const extra = [part.rrn ? t('result.slipRrn', { rrn: part.rrn }) : undefined, part.slipNumber ? t('result.slipNumber', { n: part.slipNumber }) : undefined].filter(Boolean);
+          const how =
+            part.method === 'cash'
+              ? t('result.slipCash')
+              : part.method === 'sbp' || part.switchedToSbp
+                ? t('result.slipSbp')
+                : part.cardMasked
+                  ? t('result.slipCard', { card: part.cardMasked })
+                  : t('result.slipCardUnnamed');
+          const extra = [
+            part.rrn ? t('result.slipRrn', { rrn: part.rrn }) : undefined,
+            part.slipNumber ? t('result.slipNumber', { n: part.slipNumber }) : undefined,
+          ].filter(Boolean);
           return (
             <li key={part.id} data-part-id={part.id}>
               <span className="num">{t.money(part.amount)}</span> · {how}
