@@ -4,7 +4,18 @@ import http from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BRIDGE_PATH, CLOSE_BAD_MESSAGE, CLOSE_INTERNAL, CLOSE_THROTTLED, CLOSE_UNAUTHORISED, type ServerMessage } from '../contract/bridge-protocol.js';
+import {
+  BRIDGE_PATH,
+  CLOSE_BAD_MESSAGE,
+  CLOSE_INTERNAL,
+  CLOSE_PROTOCOL_VERSION,
+  CLOSE_THROTTLED,
+  CLOSE_UNAUTHORISED,
+  HELLO_TIMEOUT_MS,
+  PROTOCOL_VERSION,
+  SUPPORTED_MAJORS,
+  type ServerMessage,
+} from '../contract/bridge-protocol.js';
 import type { CallContext, EventName } from '../contract/methods.js';
 import { MAX_PAYLOAD_BYTES, type Dispatch } from '../ipc/dispatch.js';
 import { HelloThrottle } from './throttle.js';
@@ -225,7 +236,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       send({ type: 'error', code, message, ...(id !== undefined ? { id } : {}) });
     const helloTimer = setTimeout(() => {
       if (!authed) socket.close(CLOSE_UNAUTHORISED, 'no hello');
-    }, 5000);
+    }, HELLO_TIMEOUT_MS);
 
     /**
      * The right token gets in at once, whatever else is going on: a flood of wrong hellos never
@@ -239,7 +250,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         clearTimeout(helloTimer);
         clientCount++;
         unsubscribe = options.subscribe((name, payload) => send({ type: 'event', name, payload }));
-        send({ type: 'ready' });
+        send({ type: 'ready', protocol: PROTOCOL_VERSION });
         return;
       }
       const slot = throttle.reserve();
@@ -258,6 +269,22 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       else answerWrong();
     };
 
+    /** A hello may name the major version it speaks; one this service does not speak is told so, then closed. */
+    const versionRefused = (protocol: unknown): boolean => {
+      if (protocol === undefined || (typeof protocol === 'number' && SUPPORTED_MAJORS.includes(protocol))) return false;
+      const asked = typeof protocol === 'number' || typeof protocol === 'string' ? String(protocol).slice(0, 20) : typeof protocol;
+      log('bridge refused a hello for another protocol version', { caller: from, asked });
+      clearTimeout(helloTimer);
+      send({
+        type: 'error',
+        code: 'protocol-version',
+        message: `this service speaks bridge protocol ${PROTOCOL_VERSION} (major ${SUPPORTED_MAJORS.join(', ')}); the hello asked for ${asked}`,
+        data: { supported: SUPPORTED_MAJORS, version: PROTOCOL_VERSION },
+      });
+      socket.close(CLOSE_PROTOCOL_VERSION, 'protocol version not supported');
+      return true;
+    };
+
     const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
       if (isBinary) {
         socket.close(CLOSE_BAD_MESSAGE, 'text frames only');
@@ -274,10 +301,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         refuse('bad-message', 'not a message object');
         return;
       }
-      const fields = message as { type?: unknown; token?: unknown; id?: unknown; method?: unknown; input?: unknown };
+      const fields = message as { type?: unknown; token?: unknown; protocol?: unknown; id?: unknown; method?: unknown; input?: unknown };
       if (!authed) {
         if (checking) refuse('bad-message', 'wait for the answer to the hello');
-        else if (fields.type === 'hello') hello(fields.token);
+        else if (fields.type === 'hello') {
+          if (!versionRefused(fields.protocol)) hello(fields.token);
+        }
         else {
           noteWrongHello(from);
           socket.close(CLOSE_UNAUTHORISED, 'bad token');

@@ -2,7 +2,7 @@
  * The contract over the bridge, for the browser UI, tests and integrations. It uses only
  * the standard WebSocket API, so the same file runs in Chromium and (with `ws`) in Node.
  */
-import type { ServerMessage } from './bridge-protocol.js';
+import { SUPPORTED_MAJORS, type HelloMessage, type ServerMessage } from './bridge-protocol.js';
 import { KioskError, errorFromWire, parseWireError, toWireError, type WireResult } from './errors.js';
 import type { EventName, EventPayloads, KioskApi, MethodInput, MethodName, MethodOutput } from './methods.js';
 
@@ -45,7 +45,10 @@ export class BridgeClient implements KioskApi {
       const socket = create(this.#options.url);
       this.#socket = socket;
       let accepted = false;
-      socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'hello', token: this.#options.token })));
+      /** Why the bridge refused the hello, when it said so before closing. */
+      let refusal: KioskError | undefined;
+      const hello: HelloMessage = { type: 'hello', token: this.#options.token, protocol: Math.max(...SUPPORTED_MAJORS) };
+      socket.addEventListener('open', () => socket.send(JSON.stringify(hello)));
       socket.addEventListener('message', (event) => {
         let message: ServerMessage;
         try {
@@ -64,6 +67,8 @@ export class BridgeClient implements KioskApi {
           const result = message.result;
           if (result.ok) waiter.resolve(result.value);
           else waiter.reject(errorFromWire(parseWireError(result.error)));
+        } else if (message.type === 'error' && message.code === 'protocol-version' && !accepted) {
+          refusal = new KioskError('protocol-version', message.message, message.data);
         } else if (message.type === 'error' && message.id !== undefined) {
           const waiter = this.#pending.get(message.id);
           if (!waiter) return;
@@ -79,7 +84,8 @@ export class BridgeClient implements KioskApi {
         for (const [, waiter] of this.#pending)
           waiter.reject(new KioskError('bridge-closed', 'the connection to the service was lost; the outcome is decided by the service'));
         this.#pending.clear();
-        if (!accepted) reject(new KioskError('bridge-refused', `the bridge closed the connection (${event.code ?? ''} ${event.reason ?? ''})`.trim()));
+        if (!accepted)
+          reject(refusal ?? new KioskError('bridge-refused', `the bridge closed the connection (${event.code ?? ''} ${event.reason ?? ''})`.trim()));
         else this.#options.onConnection?.(false);
         if (accepted) this.#scheduleReconnect();
       });

@@ -7,6 +7,7 @@ export const METHOD_NAMES = [
   'receipt.get',
   'receipt.search',
   'receipt.cancel',
+  'receipt.printed',
   'payment.start',
   'payment.cancel',
   'refund.plan',

@@ -38,7 +38,14 @@ export const CONFIG_ERROR_CODES = ['config-invalid'] as const;
 type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
 
 /** Codes the bridge client makes itself, when the service cannot be reached. */
-export const BRIDGE_ERROR_CODES = ['bridge-closed', 'bridge-refused', 'bad-message', 'not-json'] as const;
+export const BRIDGE_ERROR_CODES = [
+  'bridge-closed',
+  'bridge-refused',
+  'bad-message',
+  'not-json',
+  /** The client's hello asked for a major protocol version the service does not speak (data.supported). */
+  'protocol-version',
+] as const;
 type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
 
 export type ErrorCode = PinpadErrorCode | ServiceErrorCode | ConfigErrorCode | BridgeErrorCode;

@@ -62,9 +62,12 @@ const refundItems = z.array(refundItem).min(1).max(50);
 const refundInput = z.strictObject({ receiptId: id, items: refundItems });
 
 export const METHODS = {
-  'receipt.open': method<Receipt>()(z.strictObject({ id: id.optional(), lines: z.array(line).max(500), total: kopecks })),
+  /** `posPrints`: the POS core prints the receipt and its slips (default false); it confirms with `receipt.printed`. */
+  'receipt.open': method<Receipt>()(z.strictObject({ id: id.optional(), lines: z.array(line).max(500), total: kopecks, posPrints: z.boolean().optional() })),
   'receipt.get': method<Receipt>()(z.strictObject({ receiptId: id })),
   'receipt.search': method<Receipt[]>()(z.strictObject({ text: z.string().max(100).optional(), limit: z.number().int().min(1).max(200).optional() })),
+  /** The POS core printed the receipt (idempotent): the kiosk may now tell the customer to take it. */
+  'receipt.printed': method<Receipt>()(z.strictObject({ receiptId: id })),
   'receipt.cancel': method<Receipt>()(z.strictObject({ receiptId: id, cashForUnrefundable: z.boolean().optional(), idempotencyKey })),
   'payment.start': method<{ paymentId: string }>()(
     z.strictObject({ receiptId: id, method: z.enum(['card', 'sbp', 'cash']), amount: kopecks, idempotencyKey }),

@@ -36,6 +36,13 @@ export interface QrInfo {
   readonly expiresAt: number;
 }
 
+/** A part's slip: the customer's and the cashier's copies, lines separated by "\n", and the card scheme the terminal named. */
+export interface PartSlip {
+  readonly customer?: string | undefined;
+  readonly cashier?: string | undefined;
+  readonly cardType?: string | undefined;
+}
+
 export interface Part {
   readonly id: string;
   readonly receiptId: string;
@@ -63,7 +70,8 @@ export interface Part {
   readonly businessDay: string;
   /** A settlement has happened since this payment: a void no longer works. */
   readonly settled: boolean;
-  readonly slip: { readonly customer?: string; readonly cashier?: string } | undefined;
+  /** The slip texts as the terminal sent them (card numbers masked to first 6 / last 4), for the POS core to print. */
+  readonly slip: PartSlip | undefined;
   readonly qr: QrInfo | undefined;
   /** The receipt (slip) number the terminal printed (field 108), where it sends one. */
   readonly slipNumber?: string | undefined;
@@ -87,6 +95,10 @@ export interface Receipt {
   readonly parts: readonly Part[];
   /** Why no money operation is accepted now (an unresolved part), or undefined. */
   readonly blockedReason: string | undefined;
+  /** The POS core said at `receipt.open` that it prints the receipt (with the parts' slips). */
+  readonly posPrints: boolean;
+  /** The POS core confirmed with `receipt.printed` that the receipt is printed. */
+  readonly printed: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

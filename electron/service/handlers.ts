@@ -30,11 +30,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const { service } = deps;
   const handlers: Handlers = {
     'receipt.open': (input, ctx) => {
-      const receipt = service.openReceipt({ ...(input.id !== undefined ? { id: input.id } : {}), lines: input.lines, total: input.total });
+      const receipt = service.openReceipt({
+        ...(input.id !== undefined ? { id: input.id } : {}),
+        lines: input.lines,
+        total: input.total,
+        posPrints: input.posPrints ?? false,
+      });
       noteOwnReceipt(ctx, receipt.id);
       return receipt;
     },
     'receipt.get': (input) => service.getReceipt(input.receiptId),
+    'receipt.printed': (input) => service.markPrinted(input.receiptId),
     'receipt.search': (input) => service.searchReceipts(input.text, input.limit),
     'receipt.cancel': (input) =>
       service.cancelReceipt(input.receiptId, { cashForUnrefundable: input.cashForUnrefundable ?? false, idempotencyKey: input.idempotencyKey }),

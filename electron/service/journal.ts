@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { scrubText } from '../../native/inpas/card-data.js';
+import type { PartSlip } from '../contract/types.js';
 import {
   assertTransition,
   type Part,
@@ -101,6 +102,11 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Clients' idempotency keys and the operations they named (idempotency-store.ts).
   IDEMPOTENCY_MIGRATION,
+  // Printing by the POS core: whether it said it prints the receipt, and when it confirmed it did.
+  `
+  ALTER TABLE receipts ADD COLUMN pos_prints INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE receipts ADD COLUMN printed_at TEXT;
+  `,
 ];
 
 /** The schema version a journal has after its migrations (its user_version). */
@@ -140,8 +146,15 @@ interface ReceiptRow {
   lines: string;
   total: number;
   state: ReceiptState;
+  pos_prints: number;
+  printed_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A slip with every card-number-like digit run masked to first 6 / last 4 and track 2 removed. */
+function scrubSlip(slip: PartSlip): PartSlip {
+  return Object.fromEntries(Object.entries(slip).map(([copy, text]) => [copy, typeof text === 'string' ? scrubText(text) : text])) as PartSlip;
 }
 
 /** What a terminal answer adds to a part; card data is already masked by the driver. */
@@ -154,7 +167,7 @@ export interface PartOutcome {
   readonly terminalId?: string | undefined;
   readonly switchedToSbp?: boolean;
   readonly method?: PartMethod;
-  readonly slip?: { customer?: string; cashier?: string } | undefined;
+  readonly slip?: PartSlip | undefined;
   readonly raw?: Readonly<Record<string, string>>;
   readonly qr?: QrInfo;
   /** The amount the terminal actually approved, when it differs from the one asked (partial approval). */
@@ -252,13 +265,13 @@ export class Journal {
     return next;
   }
 
-  createReceipt(input: { id?: string; lines: readonly ReceiptLine[]; total: number }): string {
+  createReceipt(input: { id?: string; lines: readonly ReceiptLine[]; total: number; posPrints?: boolean }): string {
     const id = input.id ?? randomUUID();
     const at = this.#stamp();
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO receipts (id, lines, total, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(id, JSON.stringify(input.lines.map((l) => ({ ...l, name: scrubText(l.name) }))), input.total, 'open', at, at);
+        .prepare('INSERT INTO receipts (id, lines, total, state, pos_prints, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(id, JSON.stringify(input.lines.map((l) => ({ ...l, name: scrubText(l.name) }))), input.total, 'open', input.posPrints ? 1 : 0, at, at);
       assignReceiptNumber(this.db, id, localDay(this.#now()));
       this.#audit({ receiptId: id, event: 'receipt-opened', detail: `total ${input.total}` });
     })();
@@ -267,6 +280,16 @@ export class Journal {
 
   hasReceipt(id: string): boolean {
     return this.db.prepare('SELECT 1 FROM receipts WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** The POS core printed the receipt: noted once (the first confirmation's time stays); false when it already was. */
+  markPrinted(id: string): boolean {
+    return this.db.transaction(() => {
+      const at = this.#stamp();
+      const changed = this.db.prepare('UPDATE receipts SET printed_at = ?, updated_at = ? WHERE id = ? AND printed_at IS NULL').run(at, at, id).changes > 0;
+      if (changed) this.#audit({ receiptId: id, event: 'receipt-printed', detail: 'the POS core confirmed printing' });
+      return changed;
+    })();
   }
 
   setReceiptState(id: string, state: ReceiptState, detail?: string): void {
@@ -342,7 +365,8 @@ export class Journal {
       if (outcome.terminalId !== undefined) put('terminal_id', outcome.terminalId);
       if (outcome.switchedToSbp) put('switched_to_sbp', 1);
       if (outcome.method !== undefined) put('method', outcome.method);
-      if (outcome.slip !== undefined) put('slip', JSON.stringify(outcome.slip));
+      // The driver masks card numbers already; the journal masks again, whatever path the slip came by.
+      if (outcome.slip !== undefined) put('slip', JSON.stringify(scrubSlip(outcome.slip)));
       if (outcome.raw !== undefined) put('raw', JSON.stringify(outcome.raw));
       if (outcome.qr !== undefined) put('qr', JSON.stringify(outcome.qr));
       if (outcome.amount !== undefined) put('amount', outcome.amount);
@@ -435,7 +459,9 @@ export class Journal {
     };
   }
 
-  getReceiptRow(id: string): { id: string; lines: ReceiptLine[]; total: number; state: ReceiptState; createdAt: string; updatedAt: string } | undefined {
+  getReceiptRow(
+    id: string,
+  ): { id: string; lines: ReceiptLine[]; total: number; state: ReceiptState; posPrints: boolean; printedAt: string | undefined; createdAt: string; updatedAt: string } | undefined {
     const row = this.db.prepare('SELECT * FROM receipts WHERE id = ?').get(id) as ReceiptRow | undefined;
     if (!row) return undefined;
     return {
@@ -443,6 +469,8 @@ export class Journal {
       lines: JSON.parse(row.lines) as ReceiptLine[],
       total: row.total,
       state: row.state,
+      posPrints: row.pos_prints === 1,
+      printedAt: row.printed_at ?? undefined,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };

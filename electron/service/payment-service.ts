@@ -114,7 +114,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
 
   // --- receipts ------------------------------------------------------------------------------
 
-  openReceipt(input: { id?: string; lines: readonly ReceiptLine[]; total: number }): Receipt {
+  openReceipt(input: { id?: string; lines: readonly ReceiptLine[]; total: number; posPrints?: boolean }): Receipt {
     const linesTotal = input.lines.reduce((sum, line) => sum + line.amount, 0);
     if (input.lines.length > 0 && linesTotal !== input.total) {
       throw new ServiceError('invalid-input', `the lines add up to ${linesTotal} kopecks, the total says ${input.total}`);
@@ -134,6 +134,12 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     }
     const id = this.journal.createReceipt(input);
     return this.#publish(id);
+  }
+
+  /** The POS core printed the receipt; a repeated confirmation changes nothing and answers the same. */
+  markPrinted(receiptId: string): Receipt {
+    if (!this.journal.hasReceipt(receiptId)) throw new ServiceError('not-found', `no receipt ${receiptId}`);
+    return this.journal.markPrinted(receiptId) ? this.#publish(receiptId) : this.getReceipt(receiptId);
   }
 
   getReceipt(id: string): Receipt {

@@ -1,7 +1,7 @@
 /**
  * Who may call what, decided in the service (not in the UI). At a till the cashier is trusted.
  * In kiosk mode a caller without an unlocked service session is the customer screen: it may open
- * a receipt, pay it and see it (its own receipts, and the one open for payment), and cancel its
+ * a receipt, pay it, see it and confirm it printed (its own receipts, and the one open for payment), and cancel its
  * own open purchase; refunds, search, the unknown-outcome list, manual decisions and
  * ending a late-payment watch need staff.
  */
@@ -77,6 +77,7 @@ export function authorize(method: MethodName, input: Record<string, unknown>, ct
       if (typeof input.id === 'string') receiptAllowed(input.id, false);
       return;
     case 'receipt.get':
+    case 'receipt.printed':
     case 'payment.start':
       receiptAllowed(String(input.receiptId), false);
       return;

@@ -27,6 +27,8 @@ export function receiptView(journal: Journal, id: string): Receipt | undefined {
     blockedReason: unresolved
       ? `the outcome of ${unresolved.kind} ${unresolved.id} (${unresolved.method}, ${unresolved.amount} kop.) is not known yet: it must be resolved through the pin pad first`
       : undefined,
+    posPrints: row.posPrints,
+    printed: row.printedAt !== undefined,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -28,7 +28,7 @@ export interface EmulatorQuirks {
   noSwitchedRefund: boolean;
   /** A same-day void that worked answers 39=0 with "ОДОБРЕНО. НЕТ ШАБЛОНА ЧЕКА". */
   voidNoTemplate: boolean;
-  /** Sends the full card number in field 10 (a badly set up terminal), to prove the till masks it. */
+  /** Sends the full card number in field 10 and prints it on the slip (a badly set up terminal), to prove the till masks it. */
   fullPan: boolean;
 }
 

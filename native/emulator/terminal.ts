@@ -222,7 +222,8 @@ export class EmulatedTerminal {
   // --- building blocks ------------------------------------------------------------------
 
   async #approved(request: Message, payment: Payment, title: string, extra: FieldInput = {}): Promise<void> {
-    const slip = this.#slip(title, payment.amount, payment.rrn, 'ОДОБРЕНО', payment.cardMasked);
+    const card = payment.cardMasked !== undefined && this.options.quirks.fullPan ? PAN : payment.cardMasked;
+    const slip = this.#slip(title, payment.amount, payment.rrn, 'ОДОБРЕНО', card);
     this.#slipNumber = (this.#slipNumber % 9999) + 1;
     await this.#final(request, {
       [Tag.status]: TxnStatus.APPROVED,
@@ -238,6 +239,11 @@ export class EmulatedTerminal {
       ...EMULATED_BANK,
       ...extra,
     });
+  }
+
+  /** The slip text (field 90) of the last operation, as sent. */
+  get lastSlip(): string | undefined {
+    return this.#lastSlip;
   }
 
   #pan(): string {

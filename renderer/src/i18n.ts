@@ -101,6 +101,15 @@ const ru = {
   'result.cancellingReceipt': 'Отменяем покупку и возвращаем деньги…',
   'result.confirmCancel': 'Вернуть {amount} и отменить покупку?',
   'result.takeSlip': 'Заберите чек',
+  'result.thanks': 'Спасибо за покупку!',
+  'result.noPaperSlip': 'Спасибо за покупку! Бумажный чек не печатается — данные оплаты на экране',
+  'result.slipLines': 'Данные оплаты',
+  'result.slipCard': 'карта {card}',
+  'result.slipCardUnnamed': 'карта',
+  'result.slipSbp': 'СБП',
+  'result.slipCash': 'наличные',
+  'result.slipRrn': 'RRN {rrn}',
+  'result.slipNumber': 'чек терминала № {n}',
 
   'receipt.title': 'Чек № {n}',
   'receipt.titleUnnumbered': 'Чек',
@@ -368,6 +377,15 @@ const en: Record<TextKey, string> = {
   'result.cancellingReceipt': 'Cancelling the purchase and giving the money back…',
   'result.confirmCancel': 'Give back {amount} and cancel the purchase?',
   'result.takeSlip': 'Take your receipt',
+  'result.thanks': 'Thank you for your purchase!',
+  'result.noPaperSlip': 'Thank you for your purchase! No paper receipt is printed — the payment details are on screen',
+  'result.slipLines': 'Payment details',
+  'result.slipCard': 'card {card}',
+  'result.slipCardUnnamed': 'card',
+  'result.slipSbp': 'SBP',
+  'result.slipCash': 'cash',
+  'result.slipRrn': 'RRN {rrn}',
+  'result.slipNumber': 'terminal slip No. {n}',
 
   'receipt.title': 'Receipt no. {n}',
   'receipt.titleUnnumbered': 'Receipt',
@@ -640,6 +658,7 @@ const ERRORS_RU: ErrorTable = {
   'error.bridge-refused': { customer: `Сервис оплаты недоступен. ${ASK_STAFF_RU}`, cashier: 'Сервис отказал в подключении (неверный токен в ссылке?)' },
   'error.bad-message': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не принял сообщение (это не вызов по протоколу моста)' },
   'error.not-json': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не принял сообщение (это не JSON)' },
+  'error.protocol-version': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Сервис не говорит на этой версии протокола моста' },
 };
 
 const ERRORS_EN: ErrorTable = {
@@ -694,6 +713,7 @@ const ERRORS_EN: ErrorTable = {
   'error.bridge-refused': { customer: `The payment service is not available. ${ASK_STAFF_EN}`, cashier: 'The service refused the connection (wrong token in the link?)' },
   'error.bad-message': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service did not take the message (not a call of the bridge protocol)' },
   'error.not-json': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service did not take the message (not JSON)' },
+  'error.protocol-version': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The service does not speak this version of the bridge protocol' },
 };
 
 const ERRORS: Readonly<Record<Locale, ErrorTable>> = { ru: ERRORS_RU, en: ERRORS_EN };

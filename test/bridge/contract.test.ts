@@ -1,6 +1,7 @@
 /** The bridge refuses bad input (unknown methods, wrong shapes, oversized payloads, no PIN) and sends nothing to the pin pad. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '../../electron/contract/bridge-protocol.js';
 import { METHOD_NAMES } from '../../electron/contract/channels.js';
 import { MAX_PAYLOAD_BYTES } from '../../electron/ipc/dispatch.js';
 import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
@@ -97,7 +98,7 @@ describe('the contract refuses bad input and sends nothing to the pin pad', () =
     conn.socket.send(JSON.stringify({ type: 'invoke', id: 'x', method: 'receipt.get' }));
     conn.socket.send(JSON.stringify({ type: 'invoke', id: 2, method: 'receipt.get', input: { receiptId: '../../etc/passwd' } }));
     await new Promise((r) => setTimeout(r, 300));
-    expect(conn.messages[0]).toEqual({ type: 'ready' });
+    expect(conn.messages[0]).toEqual({ type: 'ready', protocol: PROTOCOL_VERSION });
     const types = conn.messages.map((m) => (m as { type: string }).type);
     expect(types.filter((t) => t === 'error')).toHaveLength(2);
     const result = conn.messages.find((m) => (m as { type: string }).type === 'result') as { result: { ok: boolean; error: { code: string } } };

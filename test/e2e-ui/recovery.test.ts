@@ -63,7 +63,7 @@ describe('recovery screens in Chromium', { timeout: 180_000 }, () => {
     const status = await ui.statusText();
     expect(status).toContain(`Оплачено ${rub(15_000)}`);
     expect(status).not.toContain('Не оплачивайте повторно');
-    await page.getByText('Заберите чек').waitFor();
+    await page.getByText('Бумажный чек не печатается — данные оплаты на экране').waitFor();
     await ui.button('Готово').waitFor();
     expect(await payAgainButtons(ui)).toEqual([]);
     await ui.shot('recovered-paid');

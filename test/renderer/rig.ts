@@ -107,6 +107,8 @@ export function receipt(overrides: Partial<Receipt> = {}): Receipt {
     refunded: 0,
     parts: [],
     blockedReason: undefined,
+    posPrints: false,
+    printed: false,
     createdAt: '2026-03-10T09:00:00.000Z',
     updatedAt: '2026-03-10T09:00:00.000Z',
     ...overrides,

@@ -162,9 +162,9 @@ describe('close-of-day reconciliation', () => {
     expect(rig.journal.markSettled()).toBe(1);
     await rig.pay(rig.service.openReceipt({ lines: [], total: 2_000 }).id, 'card', 2_000);
     await rig.close();
-    // As an older version left it: no reconciliations table, an older user_version.
+    // As an older version left it: no reconciliations table (nor what later migrations added), an older user_version.
     const old = new Journal(path);
-    old.db.exec('DROP TABLE reconciliations;');
+    old.db.exec('DROP TABLE reconciliations; ALTER TABLE receipts DROP COLUMN pos_prints; ALTER TABLE receipts DROP COLUMN printed_at;');
     // The version just before the reconciliations migration (later migrations are newer still).
     old.db.pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE reconciliations'))}`);
     old.close();

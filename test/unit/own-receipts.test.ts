@@ -11,7 +11,7 @@ import { authorize, noteOwnReceipt, OWN_RECEIPTS_KEPT, type PermissionDeps } fro
 const deps: PermissionDeps = {
   mode: () => 'kiosk',
   journal: {
-    getReceiptRow: (id: string) => ({ id, lines: [], total: 100, state: 'paid', createdAt: '', updatedAt: '' }),
+    getReceiptRow: (id: string) => ({ id, lines: [], total: 100, state: 'paid', posPrints: false, printedAt: undefined, createdAt: '', updatedAt: '' }),
     getPart: () => undefined,
   },
 };

@@ -10,6 +10,7 @@ import { Modal } from '../components/Modal.js';
 import { PaymentProgress } from '../components/PaymentProgress.js';
 import { PinpadWarning } from '../components/PinpadWarning.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
+import { paperReceiptText, SlipKeyLines } from '../components/SlipKeyLines.js';
 import { useActions, useApp, useT } from '../context.js';
 import { kioskActions, paymentOutcome, paymentRunning, type KioskAction } from '../store.js';
 import { ServiceScreen } from './ServiceScreen.js';
@@ -51,12 +52,13 @@ function KioskReceipt() {
       : outcome === 'declined' || outcome === 'failed' || outcome === 'cancelled'
         ? t('result.declinedHelp')
         : receipt.state === 'paid'
-          ? t('result.takeSlip')
+          ? t(paperReceiptText(receipt))
           : undefined;
   return (
     <section className={`result result--${outcome ?? receipt.state}`}>
       {help ? <p className="result__help">{help}</p> : null}
       <ReceiptSummary receipt={receipt} showLines hideDueWhileChecking />
+      {receipt.state === 'paid' ? <SlipKeyLines receipt={receipt} /> : null}
       <div className="actions">
         {actions.has('pay') ? (
           <button type="button" className="button button--primary button--wide" onClick={() => void checkout()}>
