@@ -3,6 +3,13 @@
  * exactly the same request — never a new sale. Runs in the background until every part is
  * resolved, waits for a pin pad still busy with a crashed process's request, and takes the pin
  * pad's own final answer to a journaled request as that request's answer.
+ *
+ * A payment is given back (emergency cancel) only when the status says it is not done, or when
+ * the status has not answered by the deadline. A status query with no answer proves nothing: the
+ * pin pad ignores it while it is busy with the request itself (whether or not WAIT frames show
+ * it), and the sale's own final answer may then be lost on the line. So recovery asks again,
+ * every retry interval, once the pin pad is free, until the deadline: the pin pad's operation
+ * timeout after the first query that got no answer.
  */
 import type { DriverEvent, PinpadDriver } from '../../native/inpas/driver.js';
 import type { Message } from '../../native/inpas/message.js';
@@ -39,8 +46,8 @@ const ABORT_GRACE_MS = 300;
 
 export class Recovery {
   readonly #host: RecoveryHost;
-  /** When recovery first found the pin pad busy (WAIT frames, no answer) per part, ms. */
-  readonly #busySince = new Map<string, number>();
+  /** When a status query of this process first got no answer, per part, ms: the deadline counts from there. */
+  readonly #unansweredSince = new Map<string, number>();
   /** Recovery queries running, by part: cut short when the pin pad's own answer settles the part. */
   readonly #queries = new Map<string, AbortController>();
   #timer: NodeJS.Timeout | undefined;
@@ -140,19 +147,31 @@ export class Recovery {
       }
       return now;
     }
-    if (!answered && busy) {
-      // The pin pad is still working on something (the crashed process's request, most likely): its
-      // final answer is what the customer did. Wait for it, up to the operation timeout, before any cancel.
-      const since = this.#busySince.get(part.id);
-      const limit = this.#host.options.operationTimeoutMs ?? 180_000;
-      if (since === undefined) {
-        this.#busySince.set(part.id, Date.now());
-        journal.note(part.id, 'recovery-waiting', `the pin pad is busy; waiting for its answer (up to ${Math.round(limit / 1000)} s) before any cancel`);
-        return now;
-      }
-      if (Date.now() - since < limit) return now;
-    }
+    if (!answered && !this.#deadlinePassed(now, busy)) return now;
     return this.#cancel(now, driver, signal);
+  }
+
+  /**
+   * The status query of a payment got no answer: whether its deadline has passed (then the
+   * emergency cancel goes). Until then the part stays UNKNOWN and the next pass asks again. The
+   * pin pad may be busy with the request itself — its WAIT frames say so, or it ignored the query
+   * between two of them — and its final answer, which is what the customer did, may come or be
+   * lost; it is free again at the latest after its operation timeout, counted here from the first
+   * query that got no answer.
+   */
+  #deadlinePassed(part: Part, busy: boolean): boolean {
+    const limit = this.#host.options.operationTimeoutMs ?? 180_000;
+    const since = this.#unansweredSince.get(part.id);
+    if (since === undefined) {
+      this.#unansweredSince.set(part.id, Date.now());
+      const wait = `asking again until ${Math.round(limit / 1000)} s from now before any cancel`;
+      if (busy) this.#journal.note(part.id, 'recovery-waiting', `the pin pad is busy; waiting for its answer, ${wait}`);
+      else this.#journal.note(part.id, 'recovery-pending', `no answer to the status query (the pin pad may be busy with the request, or the answer lost); ${wait}`);
+      return false;
+    }
+    if (Date.now() - since < limit) return false;
+    this.#journal.note(part.id, 'recovery-deadline', `no answer to the status query for ${Math.round((Date.now() - since) / 1000)} s: emergency cancel`);
+    return true;
   }
 
   /** Emergency cancel of exactly the journaled request. */
@@ -174,7 +193,7 @@ export class Recovery {
         return journal.transition(now.id, 'REVERSED', outcomeOf(cancel), 'recovered-reversed', 'emergency cancel of the same request: money given back');
       return now;
     }
-    this.#busySince.delete(part.id);
+    this.#unansweredSince.delete(part.id);
     if (cancel.status === 'approved') {
       return this.#endWatched(part.id, 'REVERSED', outcomeOf(cancel), 'recovered-reversed', 'emergency cancel of the same request: money given back', 'reversed by recovery');
     }
@@ -221,7 +240,7 @@ export class Recovery {
       if (found.kind === 'payment') this.#host.closeIfCovered(found.receiptId);
       return found;
     });
-    this.#busySince.delete(part.id);
+    this.#unansweredSince.delete(part.id);
     if (approved.kind === 'refund' && approved.refundOf) this.#host.markRefundedIfWhole(approved.refundOf);
     return approved;
   }
@@ -255,7 +274,7 @@ export class Recovery {
     this.#journal.note(part.id, 'late-answer', "the pin pad's final answer to this request came after the app restarted: it is the answer");
     const settled = this.#host.settle(part, result, 'recovered');
     if (settled.state === 'APPROVED' && settled.kind === 'refund' && settled.refundOf) this.#host.markRefundedIfWhole(settled.refundOf);
-    this.#busySince.delete(part.id);
+    this.#unansweredSince.delete(part.id);
     this.#queries.get(part.id)?.abort();
     this.#host.afterMoney(part.receiptId);
   }

@@ -38,8 +38,9 @@ export interface PaymentServiceOptions {
    */
   readonly recoveryCallMs?: number;
   /**
-   * The configured operation timeout, ms: how long recovery waits for a pin pad that is busy
-   * (WAIT frames, no answer to the status query) before it may send an emergency cancel.
+   * The configured operation timeout, ms: recovery's deadline. A status query that gets no answer
+   * (a pin pad busy with the request, with or without WAIT frames, or an answer lost) is asked
+   * again until this long after the first such query, before an emergency cancel may be sent.
    */
   readonly operationTimeoutMs?: number;
   /** How often background recovery asks again about parts still unresolved, ms. */

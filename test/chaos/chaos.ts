@@ -2,8 +2,9 @@
  * npm run chaos -- --rounds N --seed S: the chaos suite. Each round kills the kiosk service with
  * SIGKILL at a point drawn from its seed, restarts it on the same data folder, and reconciles the
  * emulator's ledger with the journal; one line per round, then
- * `chaos: N rounds, D double charges, L lost approvals, P phantoms, U unresolved`.
- * Exits 1 when D + L + P > 0. `--round-seed X` replays the one round printed with seed X.
+ * `chaos: N rounds, D double charges, L lost approvals, P phantoms, U unresolved, G given back`
+ * (G: payments the customer completed that recovery reversed by an emergency cancel; see
+ * reconcile.ts). Exits 1 when D + L + P + G > 0. `--round-seed X` replays the one round printed with seed X.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,23 +49,29 @@ export interface ChaosSummary {
   readonly lostApprovals: number;
   readonly phantoms: number;
   readonly unresolved: number;
+  readonly givenBack: number;
   readonly methodMismatches: number;
   readonly failedSeeds: number[];
 }
 
 export function summaryLine(s: ChaosSummary): string {
-  return `chaos: ${s.rounds} rounds, ${s.doubleCharges} double charges, ${s.lostApprovals} lost approvals, ${s.phantoms} phantoms, ${s.unresolved} unresolved`;
+  return `chaos: ${s.rounds} rounds, ${s.doubleCharges} double charges, ${s.lostApprovals} lost approvals, ${s.phantoms} phantoms, ${s.unresolved} unresolved, ${s.givenBack} given back`;
 }
 
 function roundLine(index: number, r: RoundResult): string {
   const p = r.plan;
-  const bad = r.doubleCharges + r.lostApprovals + r.phantoms > 0 || r.methodMismatches > 0;
+  const bad = roundFailed(r);
   return (
     `round ${index + 1} seed ${p.seed}: ${p.flowName} scenario=${p.scenario} fault=${p.fault} kill=${describeKill(p.kill)} then=${describeKill(p.secondKill)}` +
-    ` reverseLate=${p.reverseLatePayments} → D${r.doubleCharges} L${r.lostApprovals} P${r.phantoms} U${r.unresolved}` +
+    ` reverseLate=${p.reverseLatePayments}${p.focus ? ` [${p.focus}]` : ''} → D${r.doubleCharges} L${r.lostApprovals} P${r.phantoms} U${r.unresolved} G${r.givenBack}` +
     `${r.methodMismatches ? ` M${r.methodMismatches}` : ''} ${bad ? 'FAIL' : r.unresolved ? 'unresolved' : 'ok'} (${(r.ms / 1000).toFixed(1)} s; ${r.notes.join('; ')})` +
     (bad || r.unresolved ? `\n    ${r.evidence.join('\n    ')}` : '')
   );
+}
+
+/** A round fails on money out of place: a double charge, a lost approval, a phantom, a payment given back, a method recorded wrong. */
+function roundFailed(r: RoundResult): boolean {
+  return r.doubleCharges + r.lostApprovals + r.phantoms + r.givenBack + r.methodMismatches > 0;
 }
 
 /** Runs the rounds of `seeds`, `parallel` at a time (each round has its own emulator, link and data folder); `log` gets one line per round. */
@@ -77,7 +84,7 @@ export async function runChaos(seeds: readonly number[], log: (line: string) => 
   const profilePath = join(dir, 'profile.json');
   writeFileSync(profilePath, JSON.stringify(profile, null, 2));
   const programs = await bundlePrograms();
-  const summary = { rounds: 0, doubleCharges: 0, lostApprovals: 0, phantoms: 0, unresolved: 0, methodMismatches: 0, failedSeeds: [] as number[] };
+  const summary = { rounds: 0, doubleCharges: 0, lostApprovals: 0, phantoms: 0, unresolved: 0, givenBack: 0, methodMismatches: 0, failedSeeds: [] as number[] };
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < seeds.length) {
@@ -91,8 +98,9 @@ export async function runChaos(seeds: readonly number[], log: (line: string) => 
       summary.lostApprovals += result.lostApprovals;
       summary.phantoms += result.phantoms;
       summary.unresolved += result.unresolved;
+      summary.givenBack += result.givenBack;
       summary.methodMismatches += result.methodMismatches;
-      const bad = result.doubleCharges + result.lostApprovals + result.phantoms + result.methodMismatches > 0;
+      const bad = roundFailed(result);
       if (bad) summary.failedSeeds.push(seed);
       log(roundLine(index, result));
       if (!bad && !result.unresolved && !process.env.KEEP_CHAOS_DIRS) rmSync(roundDir, { recursive: true, force: true });
@@ -146,7 +154,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${summaryLine(summary)}\n`);
   if (summary.methodMismatches > 0) process.stdout.write(`chaos: ${summary.methodMismatches} method mismatches (switched payments recorded as card)\n`);
   if (summary.failedSeeds.length > 0) process.stdout.write(`chaos: failing round seeds: ${summary.failedSeeds.join(', ')}\n`);
-  process.exitCode = summary.doubleCharges + summary.lostApprovals + summary.phantoms > 0 ? 1 : 0;
+  process.exitCode = summary.doubleCharges + summary.lostApprovals + summary.phantoms + summary.givenBack > 0 ? 1 : 0;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -2,6 +2,13 @@
  * What a chaos round does, drawn from its seed: the flow (card, SBP, key-1 switch, split
  * receipt, refunds), the emulator's scenario, timing and link fault, where the service is
  * killed, and whether the restarted service is killed again while recovering.
+ *
+ * A share of the rounds (drawn from the seed on a stream of its own, so that every other round
+ * is the same as before it existed) is the case of issue 16: an SBP payment killed on the QR (or
+ * a card payment killed at its first WAIT), the pin pad's final answer lost on the line once, and
+ * WAIT frames a second apart as a real pin pad sends them, so that the restarted service's status
+ * query often reaches the pin pad while it is still busy with the sale — between two WAITs, where
+ * nothing says it is busy.
  */
 import { seededRandom } from '../seeded.js';
 import type { Flow } from './service-child.js';
@@ -30,6 +37,8 @@ export interface RoundPlan {
   readonly reverseLatePayments: boolean;
   /** Upper bound of the time a late QR payment may still land after the first process ended (no QR is asked for later), ms. */
   readonly lateBoundMs: number;
+  /** Set when the round is the case of issue 16 (busy pin pad, answer lost): its name on the round's line. */
+  readonly focus: string | undefined;
 }
 
 function pick<T>(random: () => number, items: readonly T[]): T {
@@ -48,7 +57,57 @@ const FAULTS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['ack-delay', ['--ack-delay', '300']],
 ];
 
+/** Share of the rounds that are the case of issue 16, and the salt of the stream that picks them. */
+const BUSY_LOST_SHARE = 0.15;
+const BUSY_LOST_SALT = 0x1616_2026;
+
 export function planRound(seed: number): RoundPlan {
+  const plan = basePlan(seed);
+  const focus = seededRandom((seed ^ BUSY_LOST_SALT) >>> 0);
+  return focus() < BUSY_LOST_SHARE ? busyLostAnswer(plan, focus) : plan;
+}
+
+/**
+ * Issue 16: killed while the pin pad works on the sale (on the QR, or at the card's first WAIT),
+ * its final answer lost once, WAIT frames 1 s apart; the customer pays. Nothing may be given back.
+ */
+function busyLostAnswer(plan: RoundPlan, random: () => number): RoundPlan {
+  const card = random() < 0.25;
+  const amount = plan.flow.parts[0]!.amount;
+  const method = card ? 'card' : 'sbp';
+  const qrPayDelay = 800 + Math.floor(random() * 2200);
+  const cardDelay = card ? 300 + Math.floor(random() * 1500) : 0;
+  const processing = card ? 300 + Math.floor(random() * 1200) : Math.floor(random() * 400);
+  // Long enough that the QR is always paid (the pay delay is below it): no late payment to wait for.
+  const qrLifetime = 4;
+  return {
+    ...plan,
+    flowName: method,
+    flow: { receiptId: `chaos-${plan.seed}`, parts: [{ method, amount }], refund: false },
+    scenario: 'approve',
+    fault: 'lose-response',
+    kill: card ? { kind: 'step', step: 'waiting', skip: 0 } : { kind: 'step', step: 'qr-shown', skip: 0 },
+    emulatorArgs: [
+      '--scenario',
+      'approve',
+      '--card-delay',
+      String(cardDelay),
+      '--processing-delay',
+      String(processing),
+      '--wait-interval',
+      '1000',
+      '--qr-pay-delay',
+      String(qrPayDelay),
+      '--qr-lifetime',
+      String(qrLifetime),
+      '--lose-response',
+    ],
+    lateBoundMs: cardDelay + processing + qrPayDelay + 3000,
+    focus: 'busy pin pad + lost answer',
+  };
+}
+
+function basePlan(seed: number): RoundPlan {
   const random = seededRandom(seed);
   const flowName = pick<FlowName>(random, ['card', 'sbp', 'sbp', 'switch', 'split', 'refund-card', 'refund-sbp']);
   const amount = 1000 + Math.floor(random() * 90) * 100;
@@ -121,6 +180,7 @@ export function planRound(seed: number): RoundPlan {
     secondKill,
     reverseLatePayments: random() < 0.5,
     lateBoundMs: cardDelay + 500 + qrLifetime * 1000 + qrPayDelay + 4000,
+    focus: undefined,
   };
 }
 

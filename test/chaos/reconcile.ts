@@ -1,7 +1,14 @@
 /**
  * Reconciles a chaos round: the bank's ledger (what the emulator really charged and gave back)
- * against the kiosk's journal. Counts double charges, lost approvals, phantoms and parts left
- * unresolved, with a line of evidence for each.
+ * against the kiosk's journal. Counts double charges, lost approvals, phantoms, payments given
+ * back and parts left unresolved, with a line of evidence for each.
+ *
+ * Given back (G): a charge in the ledger — the bank took the money, so the customer completed the
+ * payment — that the ledger then shows reversed by an emergency cancel (operation 53, the same
+ * request resent; only the kiosk's recovery sends one). Giving back a late QR payment by policy
+ * (`reverseLatePayments`) is a refund or void, not an emergency cancel, and is not counted. The
+ * books still balance after such a reversal (the journal says REVERSED), which is why it is
+ * counted apart: the customer who paid has to pay again.
  */
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
@@ -33,6 +40,8 @@ export interface Reconciliation {
   readonly lostApprovals: number;
   readonly phantoms: number;
   readonly unresolved: number;
+  /** Payments the customer completed (charged at the bank) that recovery gave back by an emergency cancel. */
+  readonly givenBack: number;
   /** Approved parts whose method or switch flag differs from the bank's (switched payments recovered as card). */
   readonly methodMismatches: number;
   readonly evidence: string[];
@@ -144,7 +153,17 @@ export function reconcile(journal: JournalSnapshot, ledger: Ledger): Reconciliat
       evidence.push(`refund ${part.id} (${part.amount}) APPROVED, the bank gave nothing back for till no. ${part.ecrNumber}`);
     }
   }
+  // Given back: a completed payment (a charge) reversed by recovery's emergency cancel.
+  let givenBack = 0;
+  for (const charge of ledger.charges) {
+    const cancel = ledger.refunds.find((r) => r.ofRrn === charge.rrn && r.kind === 'emergency-cancel');
+    if (cancel) {
+      givenBack++;
+      const states = ownersOf(charge).map((p) => p.state).join(', ') || 'no part';
+      evidence.push(`till no. ${charge.ecrNumber}: paid (${charge.amount}, RRN ${charge.rrn}), then given back by recovery's emergency cancel (journal: ${states})`);
+    }
+  }
   const open = journal.parts.filter((p) => UNRESOLVED.has(p.state));
   for (const part of open) evidence.push(`${part.kind} ${part.id} left ${part.state}`);
-  return { doubleCharges, lostApprovals, phantoms, unresolved: open.length, methodMismatches, evidence };
+  return { doubleCharges, lostApprovals, phantoms, unresolved: open.length, givenBack, methodMismatches, evidence };
 }

@@ -180,6 +180,36 @@ describe('lost payments across a crash (field reports)', () => {
     expect(service.getReceipt(receipt.id)).toMatchObject({ state: 'paid', paid: 15_000, blockedReason: undefined });
   });
 
+  it.each([
+    ['sbp', 'killed on the QR'],
+    ['card', 'killed while the bank answers'],
+  ] as const)(
+    'issue 16: %s, %s, the final answer lost, the first status asked while the pin pad is busy → asked again once free: APPROVED, charged once, never given back',
+    async (method, _when) => {
+      // WAIT frames far apart (a real pin pad sends them about once a second): the status query
+      // reaches the pin pad after its last WAIT and before its final answer, and is ignored.
+      const timing = method === 'sbp' ? { qrPayDelayMs: 600, waitIntervalMs: 10_000 } : { cardDelayMs: 0, processingDelayMs: 600, waitIntervalMs: 10_000 };
+      const rig = makeRig({ timing, faults: { loseResponse: true }, responseTimeoutMs: 2500 });
+      const statusOp = rig.profile.sbp.paymentStatus.operation;
+      const receipt = rig.service.openReceipt({ lines: [], total: 25_000 });
+      await rig.service.stop();
+      const part = await sentByDeadProcess(rig, receipt.id, method, 25_000);
+      await waitFor(() => rig.log.some((l) => l.startsWith('request: operation')), 'the pin pad to take the sale', 5000);
+      // The restarted service asks at once; its status query gets nothing and times out (2.5 s) well after the sale ended.
+      const service = restart(rig, { recoveryCallMs: 5000, operationTimeoutMs: 20_000 });
+      await waitFor(() => !['SENT', 'UNKNOWN'].includes(rig.part(part.id).state), 'recovery to settle the part', 15_000);
+      expect(rig.log).toContain(`busy: request ${statusOp} ignored`);
+      expect(rig.log).toContain('fault: the final answer is lost');
+      expect(rig.part(part.id)).toMatchObject({ state: 'APPROVED', method, amount: 25_000, rrn: rig.bank.ledger.charges[0]!.rrn });
+      expect(rig.bank.ledger.charges).toHaveLength(1);
+      expect(rig.bank.ledger.refunds).toEqual([]);
+      expect(rig.requestOps()).not.toContain(rig.profile.operations.emergencyCancel);
+      // Asked at least twice: once while busy (ignored), again once the pin pad was free.
+      expect(rig.requestOps().filter((op) => op === statusOp).length).toBeGreaterThanOrEqual(2);
+      expect(service.getReceipt(receipt.id)).toMatchObject({ state: 'paid', paid: 25_000 });
+    },
+  );
+
   it.each(['status query', 'late answer'] as const)('a switched payment recovered by %s is SBP and switched, as a live answer makes it', async (path) => {
     // Status query: the answer was lost while the kiosk was down. Late answer: the customer is still paying when it is back.
     const rig = makeRig({

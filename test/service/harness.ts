@@ -64,6 +64,8 @@ export interface ServiceRigOptions {
   /** Reuse this journal (another "process" on the same file, or a prepared one). */
   readonly journal?: Journal;
   readonly responseTimeoutMs?: number;
+  /** The service's pin-pad operation timeout (recovery's deadline for a status query that gets no answer). */
+  readonly operationTimeoutMs?: number;
   readonly clock?: Clock;
 }
 
@@ -137,6 +139,7 @@ export class ServiceRig {
       ...(options.reverseLatePayments !== undefined ? { reverseLatePayments: options.reverseLatePayments } : {}),
       ...(options.sbpPollMs !== undefined ? { sbpPollMs: options.sbpPollMs } : {}),
       ...(options.sbpLateWindowMs !== undefined ? { sbpLateWindowMs: options.sbpLateWindowMs } : {}),
+      ...(options.operationTimeoutMs !== undefined ? { operationTimeoutMs: options.operationTimeoutMs } : {}),
     };
     this.service = new PaymentService(serviceOptions);
     this.service.on('payment', (event) => this.events.push(event));

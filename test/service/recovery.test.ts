@@ -270,8 +270,10 @@ describe('when the driver refuses to start an operation', () => {
 });
 
 describe('recovery by emergency cancel of a charged payment', () => {
-  it('the status answer is lost too, the emergency cancel is answered: the charge is given back and the part REVERSED', async () => {
-    const rig = makeRig({ faults: { loseResponse: true, always: true } });
+  it('the status answer is lost every time: asked again until the deadline, then the emergency cancel is answered: the charge is given back and the part REVERSED', async () => {
+    // Deadline: the operation timeout (0.6 s) after the first status query that got no answer (each takes the 1 s response timeout).
+    const rig = makeRig({ faults: { loseResponse: true, always: true }, operationTimeoutMs: 600 });
+    const statusOp = rig.profile.sbp.paymentStatus.operation;
     const receipt = rig.service.openReceipt({ lines: [], total: 10_000 });
     const part = await rig.pay(receipt.id, 'card', 10_000);
     expect(part.state).toBe('UNKNOWN');
@@ -280,8 +282,16 @@ describe('recovery by emergency cancel of a charged payment', () => {
     rig.onReceive.push((message) => {
       if (message.int(Tag.operation) === rig.profile.operations.emergencyCancel) rig.faults.loseResponse = false;
     });
+    // Before the deadline a status query with no answer is only asked again later: no cancel.
+    const first = await recoverWatched(rig);
+    expect(first.ops).toEqual([statusOp]);
+    expect(first.parts[0]).toMatchObject({ id: part.id, state: 'UNKNOWN' });
+    expect(rig.journal.audit({ partId: part.id }).map((a) => a.event)).toContain('recovery-pending');
+    expect(rig.bank.ledger.refunds).toHaveLength(0);
+    // Still no answer, now past the deadline: the emergency cancel of the same request.
     const { parts, ops } = await recoverWatched(rig);
-    expect(ops).toEqual([rig.profile.sbp.paymentStatus.operation, rig.profile.operations.emergencyCancel]);
+    expect(ops).toEqual([statusOp, rig.profile.operations.emergencyCancel]);
+    expect(rig.journal.audit({ partId: part.id }).map((a) => a.event)).toContain('recovery-deadline');
     expect(parts[0]).toMatchObject({ id: part.id, state: 'REVERSED' });
     expect(rig.bank.ledger.refunds).toEqual([expect.objectContaining({ kind: 'emergency-cancel', amount: 10_000, ofRrn: rig.bank.ledger.charges[0]!.rrn })]);
     expect(sum(rig.bank.ledger.charges) - sum(rig.bank.ledger.refunds)).toBe(0);
