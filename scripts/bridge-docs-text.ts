@@ -151,6 +151,12 @@ In **till** mode the cashier is trusted: every method is open to the connection,
 session is the customer screen: it may only do what the "Kiosk customer screen" column says, and
 gets \`forbidden\` otherwise. Permissions are decided by the service, never by the client.
 
+A customer screen's own receipts belong to its connection: after a reconnect it has none. A retry of
+an earlier call — \`payment.start\` or \`receipt.cancel\` with the same idempotency key and the same
+input, \`receipt.open\` with the same \`id\`, lines and total — is answered as the first call was, and
+makes that receipt the new connection's own again. Another key, other input, or a receipt id alone
+give nothing (\`forbidden\`).
+
 ${methodTable()}
 
 ## Events
@@ -189,7 +195,9 @@ ${errorTable(input.errorCodes)}
 A POS core retries when an answer is lost (a dropped connection, a restart of either side, a time-out).
 The money-moving methods — \`payment.start\`, \`refund.start\`, \`receipt.cancel\`,
 \`unknown.resolveManually\`, \`lateWatch.end\` — take an optional \`idempotencyKey\`: 8 to 64 characters
-of \`A-Z a-z 0-9 . _ : -\`, chosen by the client, new for every operation it means.
+of \`A-Z a-z 0-9 . _ : -\`, chosen by the client, new for every operation it means. Make keys (and
+receipt ids) hard to guess, a random UUID for example: in kiosk mode holding a key is what lets a
+reconnected screen see its receipt again.
 
 - The same key with the same input returns the result of the first call (the same \`paymentId\`, the
   same parts), whatever that operation's state is now — still at the pin pad, finished, or recovered

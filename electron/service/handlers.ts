@@ -5,7 +5,7 @@ import type { AppLifecycle, PinpadHealth, PublicConfig, ReconciliationExport } f
 import type { Journal } from './journal.js';
 import { lateWatchView, openLateWatches } from './late-watch-view.js';
 import type { PaymentService } from './payment-service.js';
-import { authorize, noteOwnReceipt } from './permissions.js';
+import { authorize, noteOwnReceipt, type PermissionDeps } from './permissions.js';
 
 export interface HandlerDeps {
   readonly service: PaymentService;
@@ -84,7 +84,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'pinpad.health': () => deps.health(),
   };
   // Every method passes the permission check of the mode first.
-  const permissionDeps = { journal: deps.journal, mode: () => deps.publicConfig().mode };
+  const permissionDeps: PermissionDeps = {
+    journal: deps.journal,
+    mode: () => deps.publicConfig().mode,
+    repeatsEarlierCall: (method, input) => service.keys.repeats(method, input),
+  };
   const guarded = {} as Record<string, (input: never, ctx: Parameters<Handlers['config.get']>[1]) => unknown>;
   for (const [name, handler] of Object.entries(handlers) as Array<[keyof Handlers, (input: unknown, ctx: Parameters<Handlers['config.get']>[1]) => unknown]>) {
     guarded[name] = (input, ctx) => {

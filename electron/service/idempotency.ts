@@ -9,12 +9,16 @@
  *   call refused before it wrote money state (invalid amount, receipt closed, pin pad busy) stores
  *   nothing: the same key may be sent again and is then a new call. A call that failed after it
  *   wrote money state stores its typed error, and a retry gets that error again;
- * - keys are kept KEY_RETENTION_MS (48 h) and then pruned: a pruned key is a new key.
+ * - keys are kept KEY_RETENTION_MS (48 h) and then pruned: a pruned key is a new key;
+ * - a repeat (`repeats`) proves the caller is the one who asked: in kiosk mode a reconnected
+ *   customer screen gets its receipt back on it (permissions.ts).
  */
+import { scrubText } from '../../native/inpas/card-data.js';
 import { errorFromWire, parseWireError, ServiceError, toWireError } from '../contract/errors.js';
-import { IDEMPOTENCY_KEY_PATTERN } from '../contract/methods.js';
+import { IDEMPOTENCY_KEY_PATTERN, type MethodName, type ParsedInput } from '../contract/methods.js';
 import type { Journal } from './journal.js';
 import { IdempotencyStore } from './idempotency-store.js';
+import type { ReceiptLine } from './model.js';
 
 /** How long a key is kept, ms. */
 export const KEY_RETENTION_MS = 48 * 60 * 60 * 1000;
@@ -27,6 +31,22 @@ type KeyedMethod = 'payment.start' | 'refund.start' | 'receipt.cancel' | 'unknow
 export type Bind = (ref: string) => void;
 const NO_KEY: Bind = () => undefined;
 
+/** The input a payment.start key is journaled with (the call's fields without the key). */
+export function paymentKeyInput(input: { receiptId: string; method: string; amount: number }): object {
+  return { receiptId: input.receiptId, method: input.method, amount: input.amount };
+}
+
+/** The input a receipt.cancel key is journaled with. */
+export function cancelKeyInput(receiptId: string, cashForUnrefundable: boolean | undefined): object {
+  return { receiptId, cashForUnrefundable: cashForUnrefundable ?? false };
+}
+
+/** receipt.open with an existing id: the same lines (names as the journal keeps them) and the same total. */
+export function sameReceiptInput(existing: { lines: readonly ReceiptLine[]; total: number }, input: { lines: readonly ReceiptLine[]; total: number }): boolean {
+  const text = (lines: readonly ReceiptLine[]): string => JSON.stringify(lines.map((l) => [scrubText(l.name), l.quantity, l.amount]));
+  return existing.total === input.total && text(existing.lines) === text(input.lines);
+}
+
 /** The same input, whatever order its fields came in. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -38,13 +58,48 @@ function canonical(value: unknown): string {
 
 export class IdempotentCalls {
   readonly store: IdempotencyStore;
+  readonly #journal: Pick<Journal, 'getReceiptRow'>;
   readonly #now: () => Date;
   /** Calls with a key that are still running (async operations), by method and key. */
   readonly #running = new Map<string, { input: string; result: Promise<unknown> }>();
 
   constructor(journal: Journal, now: () => Date) {
     this.store = new IdempotencyStore(journal);
+    this.#journal = journal;
     this.#now = now;
+  }
+
+  /**
+   * True when a parsed `input` repeats an earlier call that reached the journal: payment.start or
+   * receipt.cancel with the same key and the same input (still running, or kept), receipt.open with
+   * an existing id and the same lines and total. A key alone, or other input, is no repeat.
+   */
+  repeats(method: MethodName, input: Record<string, unknown>): boolean {
+    switch (method) {
+      case 'payment.start': {
+        const call = input as ParsedInput<'payment.start'>;
+        return call.idempotencyKey !== undefined && this.#holds(method, call.idempotencyKey, paymentKeyInput(call));
+      }
+      case 'receipt.cancel': {
+        const call = input as ParsedInput<'receipt.cancel'>;
+        return call.idempotencyKey !== undefined && this.#holds(method, call.idempotencyKey, cancelKeyInput(call.receiptId, call.cashForUnrefundable));
+      }
+      case 'receipt.open': {
+        const call = input as ParsedInput<'receipt.open'>;
+        const existing = call.id === undefined ? undefined : this.#journal.getReceiptRow(call.id);
+        return existing !== undefined && sameReceiptInput(existing, call);
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** The key was sent before with exactly this input: its call still runs, or it is kept (not pruned). */
+  #holds(method: KeyedMethod, key: string, input: object): boolean {
+    const text = canonical(input);
+    const running = this.#running.get(`${method}\n${key}`);
+    if (running) return running.input === text;
+    return this.store.get(method, key, this.#cutoff())?.input === text;
   }
 
   #cutoff(): number {

@@ -6,11 +6,10 @@
 import { EventEmitter } from 'node:events';
 import type { DriverEvent, PinpadDriver } from '../../native/inpas/driver.js';
 import { doneCondition, type PinpadResult } from '../../native/inpas/result.js';
-import { scrubText } from '../../native/inpas/card-data.js';
 import { crashPoint } from './crash-points.js';
 import { OperationTracker } from './drain.js';
 import { ServiceError } from './errors.js';
-import { IdempotentCalls, KEY_PRUNE_EVERY_MS, type Bind } from './idempotency.js';
+import { cancelKeyInput, IdempotentCalls, KEY_PRUNE_EVERY_MS, paymentKeyInput, sameReceiptInput, type Bind } from './idempotency.js';
 import { receiptView, type Journal } from './journal.js';
 import { LateWatch } from './late-watch.js';
 import type { LateWatchRow } from './late-watch-store.js';
@@ -122,8 +121,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     if (input.id !== undefined && this.journal.hasReceipt(input.id)) {
       // The client's receipt id is its idempotency key: the same input gives the same receipt, other input a conflict.
       const existing = this.getReceipt(input.id);
-      const same = (lines: readonly ReceiptLine[]): string => JSON.stringify(lines.map((l) => [scrubText(l.name), l.quantity, l.amount]));
-      if (existing.total !== input.total || same(existing.lines) !== same(input.lines)) {
+      if (!sameReceiptInput(existing, input)) {
         throw new ServiceError('idempotency-conflict', `receipt ${input.id} already exists with other lines or another total`, {
           method: 'receipt.open',
           idempotencyKey: input.id,
@@ -182,7 +180,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     return this.keys.run(
       'payment.start',
       input.idempotencyKey,
-      { receiptId, method, amount },
+      paymentKeyInput(input),
       (refs) => ({ paymentId: refs[0]! }),
       (bind) => {
         this.operations.refuseWhenStopping('payments');
@@ -479,7 +477,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     return this.keys.run(
       'receipt.cancel',
       options.idempotencyKey,
-      { receiptId, cashForUnrefundable },
+      cancelKeyInput(receiptId, cashForUnrefundable),
       () => Promise.resolve(this.getReceipt(receiptId)),
       (bind) => {
         this.operations.refuseWhenStopping('cancellations');

@@ -4,6 +4,12 @@
  * a receipt, pay it, see it and confirm it printed (its own receipts, and the one open for payment), and cancel its
  * own open purchase; refunds, search, the unknown-outcome list, manual decisions and
  * ending a late-payment watch need staff.
+ *
+ * A screen's own receipts live with its connection, so a screen that reconnects has none. Its retry
+ * of an earlier call — payment.start or receipt.cancel with the same idempotency key and the same
+ * input, receipt.open with the same id, lines and total — proves it is the one who asked: the call
+ * is allowed (the service answers the first call's result) and the receipt is its own again. A key
+ * alone, other input, or a receipt id alone proves nothing.
  */
 import { ServiceError } from '../contract/errors.js';
 import type { CallContext, MethodName } from '../contract/methods.js';
@@ -23,6 +29,8 @@ export const KIOSK_STAFF_ONLY: ReadonlySet<MethodName> = new Set([
 export interface PermissionDeps {
   readonly journal: Pick<Journal, 'getReceiptRow' | 'getPart'>;
   mode(): 'kiosk' | 'till';
+  /** True when the parsed input repeats an earlier call with its key and the same input (IdempotentCalls.repeats). */
+  repeatsEarlierCall(method: MethodName, input: Record<string, unknown>): boolean;
 }
 
 /**
@@ -68,22 +76,31 @@ export function authorize(method: MethodName, input: Record<string, unknown>, ct
     if (!openOnly && own.has(receiptId)) return;
     throw forbidden(`receipt ${receiptId} is not open and not this screen's: staff only`);
   };
+  /** A retry of this caller's earlier call: the receipt it names is its own again. */
+  const repeated = (receiptId: string): boolean => {
+    if (!deps.repeatsEarlierCall(method, input)) return false;
+    rememberOwn(ctx, receiptId);
+    return true;
+  };
   const partAllowed = (paymentId: string): void => {
     const part = deps.journal.getPart(paymentId);
     if (part && !own.has(part.receiptId)) throw forbidden(`payment ${paymentId} belongs to another screen's receipt: staff only`);
   };
   switch (method) {
     case 'receipt.open':
-      if (typeof input.id === 'string') receiptAllowed(input.id, false);
+      if (typeof input.id === 'string' && !repeated(input.id)) receiptAllowed(input.id, false);
       return;
     case 'receipt.get':
     case 'receipt.printed':
-    case 'payment.start':
       receiptAllowed(String(input.receiptId), false);
+      return;
+    case 'payment.start':
+      if (!repeated(String(input.receiptId))) receiptAllowed(String(input.receiptId), false);
       return;
     case 'receipt.cancel': {
       // Cancelling a purchase gives the customer's own money back: their own receipt, while it is open.
       const id = String(input.receiptId);
+      if (repeated(id)) return;
       if (deps.journal.getReceiptRow(id) && !own.has(id)) throw forbidden(`receipt ${id} is not this screen's: staff only`);
       receiptAllowed(id, true);
       return;

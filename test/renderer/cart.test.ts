@@ -4,8 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { KioskError } from '../../electron/contract/errors.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../electron/contract/methods.js';
 import { cartTotal } from '../../renderer/src/store.js';
 import { ev, part, receipt, rig } from './rig.js';
+
+const A_KEY = expect.stringMatching(IDEMPOTENCY_KEY_PATTERN);
 
 describe('cart slice', () => {
   it('adds and removes goods by the line, only before a receipt is opened', async () => {
@@ -67,7 +70,7 @@ describe('cart slice', () => {
     await r.store.getState().openReceipt();
     r.store.getState().requestCancelReceipt();
     await Promise.resolve();
-    expect(r.api.called('receipt.cancel')).toEqual([{ receiptId: 'R1' }]);
+    expect(r.api.called('receipt.cancel')).toEqual([{ receiptId: 'R1', idempotencyKey: A_KEY }]);
 
     const paid = part({ id: 'P0', state: 'APPROVED', amount: 5_000 });
     const q = await rig({}, receipt({ paid: 5_000, parts: [paid] }));
@@ -90,6 +93,37 @@ describe('cart slice', () => {
     expect(r.store.getState().error?.code).toBe('receipt-blocked');
     expect(r.store.getState().cancellingReceipt).toBe(false);
     expect(r.api.called('receipt.get')).toHaveLength(2);
+  });
+
+  it('a cancel whose answer was lost is confirmed again with the same key; after an answer the next one has a new key', async () => {
+    const paid = part({ id: 'P0', state: 'APPROVED', amount: 5_000 });
+    const r = await rig({ mode: 'till' }, receipt({ paid: 5_000, parts: [paid] }));
+    await r.store.getState().loadReceipt('R1');
+    const answers: Array<() => unknown> = [
+      () => {
+        throw new KioskError('bridge-closed', 'the connection to the service was lost');
+      },
+      () => {
+        throw new KioskError('receipt-blocked', 'an outcome is unknown');
+      },
+      () => {
+        throw new KioskError('bridge-closed', 'the connection to the service was lost');
+      },
+      () => receipt({ state: 'cancelled', paid: 5_000, refunded: 5_000, remaining: 0 }),
+    ];
+    r.api.handlers['receipt.cancel'] = () => answers.shift()!();
+    await r.store.getState().confirmCancelReceipt(); // lost
+    await r.store.getState().confirmCancelReceipt(); // the same cancel again: answered (refused)
+    await r.store.getState().confirmCancelReceipt(); // a new cancel, lost
+    await r.store.getState().confirmCancelReceipt(true); // another action: cash for what the bank will not refund
+    const sent = r.api.called('receipt.cancel') as Array<{ idempotencyKey: string; cashForUnrefundable?: boolean }>;
+    expect(sent).toHaveLength(4);
+    for (const input of sent) expect(input.idempotencyKey).toMatch(IDEMPOTENCY_KEY_PATTERN);
+    expect(sent[1]!.idempotencyKey).toBe(sent[0]!.idempotencyKey);
+    expect(sent[2]!.idempotencyKey).not.toBe(sent[0]!.idempotencyKey);
+    expect(sent[3]).toMatchObject({ cashForUnrefundable: true });
+    expect(sent[3]!.idempotencyKey).not.toBe(sent[2]!.idempotencyKey);
+    expect(r.store.getState().receipt?.state).toBe('cancelled');
   });
 
   it('loads a receipt handed over elsewhere, skipping a closed one after a reload', async () => {

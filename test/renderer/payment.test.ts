@@ -231,7 +231,7 @@ describe('payment slice', () => {
     r.store.getState().closeMethodDialog();
     expect(r.store.getState().payment.status).toBe('idle');
     expect(r.store.getState().receipt).toBeUndefined();
-    expect(r.api.called('receipt.cancel')).toEqual([{ receiptId: 'R1' }]);
+    expect(r.api.called('receipt.cancel')).toEqual([{ receiptId: 'R1', idempotencyKey: A_KEY }]);
   });
 
   it('closing the dialog over a partly paid receipt keeps the receipt and the result', async () => {

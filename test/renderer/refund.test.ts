@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { KioskError } from '../../electron/contract/errors.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../electron/contract/methods.js';
 import type { Part, RefundPlanItem } from '../../electron/contract/types.js';
 import { refundablePayments, refundStartAllowed, selectedRefundItems, statusMessages } from '../../renderer/src/store.js';
 import { ev, part, receipt, rig, type Rig } from './rig.js';
@@ -91,6 +92,35 @@ describe('refund slice', () => {
     r.store.setState({ receipt: receipt() });
     await s().startPayment('card', 5_000);
     expect(refundStartAllowed(s())).toBe(false);
+  });
+
+  it('a refund whose answer was lost is sent again with the same key; an answered one, or other items, get a new key', async () => {
+    const r = await tillWithPaid();
+    const s = () => r.store.getState();
+    const confirm = async (...ids: string[]): Promise<void> => {
+      for (const id of ids) s().refundDraft(id, { include: true });
+      await s().refundPlan();
+      expect(refundStartAllowed(s())).toBe(true);
+      await s().refundStart();
+    };
+    const lost = (): never => {
+      throw new KioskError('bridge-closed', 'the connection to the service was lost');
+    };
+    const answers: Array<() => unknown> = [lost, () => [part({ id: 'V1', kind: 'refund', state: 'APPROVED', amount: 10_000 })], lost, lost];
+    r.api.handlers['refund.start'] = () => answers.shift()!();
+    await confirm('C1'); // lost
+    expect(s().error?.code).toBe('bridge-closed');
+    await confirm('C1'); // the same refund again: answered
+    expect(s().refund.done?.[0]?.id).toBe('V1');
+    await confirm('C1'); // a new refund after the answer, lost
+    await confirm('C1', 'K1'); // other items: another action
+    const sent = r.api.called('refund.start') as Array<{ idempotencyKey: string; items: unknown[] }>;
+    expect(sent).toHaveLength(4);
+    for (const input of sent) expect(input.idempotencyKey).toMatch(IDEMPOTENCY_KEY_PATTERN);
+    expect(sent[1]!.idempotencyKey).toBe(sent[0]!.idempotencyKey);
+    expect(sent[2]!.idempotencyKey).not.toBe(sent[0]!.idempotencyKey);
+    expect(sent[3]!.items).toHaveLength(2);
+    expect(sent[3]!.idempotencyKey).not.toBe(sent[2]!.idempotencyKey);
   });
 
   it('changes nothing while the refund runs, shows its progress, then its result', async () => {

@@ -192,7 +192,7 @@ describe('renderer store', () => {
     r.store.getState().tick();
     expect(r.store.getState().receipt).toBeUndefined();
     expect(methodOpen(r.store.getState())).toBe(false);
-    expect(r.api.called('receipt.cancel')).toEqual([{ receiptId: 'R1' }]);
+    expect(r.api.called('receipt.cancel')).toEqual([{ receiptId: 'R1', idempotencyKey: A_KEY }]);
   });
 
   it('skips the method dialog when qrSBP is off: card starts at once', async () => {
@@ -262,7 +262,7 @@ describe('renderer store', () => {
     await r.store.getState().refundPlan();
     expect(refundStartAllowed(r.store.getState())).toBe(true);
     await r.store.getState().refundStart();
-    expect(r.api.called('refund.start')).toEqual([{ receiptId: 'R1', items: [{ paymentId: 'S1', amount: 15_000 }] }]);
+    expect(r.api.called('refund.start')).toEqual([{ receiptId: 'R1', items: [{ paymentId: 'S1', amount: 15_000 }], idempotencyKey: A_KEY }]);
     expect(translate('ru', statusMessages({ ...r.store.getState(), view: 'refund' })[0]!)).toContain('Возврат выполнен');
   });
 

@@ -14,6 +14,7 @@ const deps: PermissionDeps = {
     getReceiptRow: (id: string) => ({ id, lines: [], total: 100, state: 'paid', posPrints: false, printedAt: undefined, createdAt: '', updatedAt: '' }),
     getPart: () => undefined,
   },
+  repeatsEarlierCall: () => false,
 };
 
 const get = (ctx: CallContext, receiptId: string): void => authorize('receipt.get', { receiptId }, ctx, deps);

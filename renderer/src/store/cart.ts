@@ -4,6 +4,7 @@
  */
 import type { Receipt } from '../../../electron/contract/types.js';
 import { FREE_ITEM_PREFIX, type CartLine } from '../demo-catalogue.js';
+import { actionKeys } from './action-key.js';
 import type { Kit } from './kit.js';
 import { moneyInFlight, paymentRunning } from './payment.js';
 import { closeChoice, forget } from './payment-phases.js';
@@ -43,6 +44,7 @@ export function createCartSlice(kit: Kit): CartState & CartActions {
   const { api, now, set, get, log } = kit;
   /** Closes the method dialog if it is open (back to what it covered). */
   const withoutDialog = () => ({ payment: closeChoice(get().payment) ?? get().payment });
+  const cancelKeys = actionKeys(kit.newKey);
 
   return {
     cart: [],
@@ -131,8 +133,11 @@ export function createCartSlice(kit: Kit): CartState & CartActions {
       const r = s.receipt;
       if (!r || r.state !== 'open' || paymentRunning(s) || s.cancellingReceipt) return;
       set({ cancellingReceipt: true, confirmCancel: false, ...withoutDialog(), error: undefined });
+      // Confirming the same cancel again after a lost answer sends the same key: the service gives its result, not a second refund.
+      const action = { receiptId: r.id, ...(cashForUnrefundable ? { cashForUnrefundable: true } : {}) };
       try {
-        const receipt = await api.invoke('receipt.cancel', { receiptId: r.id, ...(cashForUnrefundable ? { cashForUnrefundable: true } : {}) });
+        const receipt = await api.invoke('receipt.cancel', { ...action, idempotencyKey: cancelKeys.keyFor(action) });
+        cancelKeys.settle(action);
         kit.setReceipt(receipt, true);
         set({ payment: forget(get().payment) });
         if (s.mode === 'kiosk' && receipt.refunded === 0 && !receipt.parts.some((p) => p.kind === 'refund')) {
@@ -140,6 +145,7 @@ export function createCartSlice(kit: Kit): CartState & CartActions {
           set({ receipt: undefined });
         }
       } catch (error) {
+        cancelKeys.settle(action, error);
         kit.fail(error);
         try {
           kit.setReceipt(await api.invoke('receipt.get', { receiptId: r.id }));

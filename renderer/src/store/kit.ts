@@ -58,8 +58,13 @@ export function makeKit(options: StoreOptions, set: (change: Partial<AppState>) 
   const now = options.now ?? (() => Date.now());
   const log = options.log ?? ((message: string, detail?: unknown) => console.warn(`[ui] ${message}`, detail ?? ''));
 
+  const newKey = options.newKey ?? (() => globalThis.crypto.randomUUID());
+
+  // Nothing was paid on the receipt, and the call is not retried: a new key each time.
   const quietCancel = (receiptId: string): void => {
-    void api.invoke('receipt.cancel', { receiptId }).catch((error: unknown) => log('could not close an unpaid receipt', toUiError(error)));
+    void api
+      .invoke('receipt.cancel', { receiptId, idempotencyKey: newKey() })
+      .catch((error: unknown) => log('could not close an unpaid receipt', toUiError(error)));
   };
   const disposable = (r: Receipt | undefined): r is Receipt =>
     r !== undefined && get().ownReceipt && r.state === 'open' && r.paid === 0 && !hasUnresolvedParts(r) && r.blockedReason === undefined;
@@ -68,7 +73,7 @@ export function makeKit(options: StoreOptions, set: (change: Partial<AppState>) 
     api,
     now,
     log,
-    newKey: options.newKey ?? (() => globalThis.crypto.randomUUID()),
+    newKey,
     idleMs: options.idleMs ?? DEFAULT_IDLE_MS,
     doneMs: options.doneMs ?? DEFAULT_DONE_MS,
     catalogue: options.catalogue ?? DEMO_CATALOGUE,

@@ -5,6 +5,7 @@
 import type { Part, PaymentPhase, Receipt, RefundPlanItem } from '../../../electron/contract/types.js';
 import type { Locale } from '../i18n.js';
 import { kopecksToInput, parseRoubles } from '../money.js';
+import { actionKeys } from './action-key.js';
 import type { Kit } from './kit.js';
 import { paymentRunning } from './payment.js';
 import type { AppState } from './types.js';
@@ -133,6 +134,7 @@ export function patchRefund(kit: Kit, change: Partial<RefundState>): void {
 export function createRefundSlice(kit: Kit): RefundSliceState & RefundActions {
   const { api, set, get, log } = kit;
   const patch = (change: Partial<RefundState>): void => patchRefund(kit, change);
+  const refundKeys = actionKeys(kit.newKey);
   return {
     refund: INITIAL_REFUND,
 
@@ -215,10 +217,14 @@ export function createRefundSlice(kit: Kit): RefundSliceState & RefundActions {
       const items = selectedRefundItems(f)!;
       patch({ running: true, progress: undefined, done: undefined });
       set({ error: undefined });
+      // Confirming the same refund again after a lost answer sends the same key: the service gives its result, not a second refund.
+      const action = { receiptId: receipt.id, items };
       try {
-        const done = await api.invoke('refund.start', { receiptId: receipt.id, items });
+        const done = await api.invoke('refund.start', { ...action, idempotencyKey: refundKeys.keyFor(action) });
+        refundKeys.settle(action);
         patch({ done });
       } catch (error) {
+        refundKeys.settle(action, error);
         kit.fail(error);
       } finally {
         patch({ running: false, progress: undefined, plan: undefined });
