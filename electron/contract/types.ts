@@ -87,6 +87,11 @@ export interface Receipt {
   readonly parts: readonly Part[];
   /** Why no money operation is accepted now (an unresolved part), or undefined. */
   readonly blockedReason: string | undefined;
+  /**
+   * QR payments of this receipt that may still be paid at the bank (an open late-payment watch):
+   * until they end, the screen says a result is still possible and never walks away from the receipt.
+   */
+  readonly lateWatches?: readonly { readonly paymentId: string; readonly deadline: string }[] | undefined;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
