@@ -77,8 +77,8 @@ export function createSessionSlice(kit: Kit): SessionState & SessionActions {
 
     touch() {
       const t = now();
-      if (get().idleAskUntil !== undefined) set({ idleAskUntil: undefined, lastActivity: t });
-      else if (t - get().lastActivity > 250) set({ lastActivity: t });
+      // The question "Нужно ещё время?" stays until answered (its own buttons answer it).
+      if (t - get().lastActivity > 250) set({ lastActivity: t });
     },
 
     moreTime() {
