@@ -72,6 +72,10 @@ const receipt = z
     blockedReason: text.optional().describe('why no money operation is accepted now (an unresolved part)'),
     posPrints: z.boolean().describe('the POS core said at receipt.open that it prints the receipt'),
     printed: z.boolean().describe('the POS core confirmed printing with receipt.printed'),
+    lateWatches: z
+      .array(z.object({ paymentId: text, deadline: isoTime }))
+      .optional()
+      .describe('QR parts that may still be paid at the bank (open late-payment watches); absent when none'),
     createdAt: isoTime,
     updatedAt: isoTime,
   })

@@ -99,6 +99,11 @@ export interface Receipt {
   readonly posPrints: boolean;
   /** The POS core confirmed with `receipt.printed` that the receipt is printed. */
   readonly printed: boolean;
+  /**
+   * QR payments of this receipt that may still be paid at the bank (an open late-payment watch):
+   * until they end, the screen says a result is still possible and never walks away from the receipt.
+   */
+  readonly lateWatches?: readonly { readonly paymentId: string; readonly deadline: string }[] | undefined;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -135,6 +135,8 @@ export class LateWatch {
     }
     if (answered && status.sbpState !== undefined && NOT_PAID.has(status.sbpState) && Date.now() > watch.deadlineMs) {
       this.store.end(partId, 'not-paid', `the terminal says ${status.sbpState} after the deadline`);
+      // The screen showing the receipt learns that no result is coming any more.
+      this.#host.afterMoney(watch.receiptId);
       return;
     }
     // Pending, expired before the deadline, or no answer: a payment may still land.

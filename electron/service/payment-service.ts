@@ -600,18 +600,21 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
 
   /** A cashier ends a late-payment watch; audited with the note. */
   endLateWatch(paymentId: string, note: string, idempotencyKey?: string): LateWatchRow {
-    return this.keys.run(
+    const ended = this.keys.run(
       'lateWatch.end',
       idempotencyKey,
       { paymentId, note },
       () => this.#watches.store.get(paymentId)!,
       (bind) =>
         this.journal.atomically(() => {
-          const ended = this.#watches.decide(paymentId, note);
+          const row = this.#watches.decide(paymentId, note);
           bind(paymentId);
-          return ended;
+          return row;
         }),
     );
+    // The screen showing the receipt learns that no result is coming any more.
+    if (this.journal.getReceiptRow(ended.receiptId)) this.#publish(ended.receiptId);
+    return ended;
   }
 
   // --- service functions (settlement, reports, test) ------------------------------------------------

@@ -29,7 +29,16 @@ export function receiptView(journal: Journal, id: string): Receipt | undefined {
       : undefined,
     posPrints: row.posPrints,
     printed: row.printedAt !== undefined,
+    ...lateWatchesOf(journal, id),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/** The receipt's late-payment watches still open (watching, or giving a late payment back); the field only when there is one. */
+function lateWatchesOf(journal: Journal, receiptId: string): { lateWatches?: { paymentId: string; deadline: string }[] } {
+  const rows = journal.db
+    .prepare("SELECT part_id AS paymentId, deadline_ms AS deadlineMs FROM late_watches WHERE receipt_id = ? AND state IN ('watching', 'reversing') ORDER BY created_at, rowid")
+    .all(receiptId) as { paymentId: string; deadlineMs: number }[];
+  return rows.length === 0 ? {} : { lateWatches: rows.map((r) => ({ paymentId: r.paymentId, deadline: new Date(r.deadlineMs).toISOString() })) };
 }

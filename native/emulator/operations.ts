@@ -79,6 +79,9 @@ async function test(t: OperationContext, request: Message): Promise<void> {
   });
 }
 
+/** How long the bank takes in the cancel-too-late scenario: time for a cancel to arrive while it works. */
+const CANCEL_TOO_LATE_PROCESSING_MS = 4000;
+
 async function cardSale(t: OperationContext, request: Message, control: OperationControl, check: () => void): Promise<void> {
   const amount = request.int(Tag.amount) ?? 0;
   const ecr = request.int(Tag.ecrNumber) ?? 0;
@@ -96,13 +99,15 @@ async function cardSale(t: OperationContext, request: Message, control: Operatio
     await qrSale(t, request, control, check, true);
     return;
   }
-  await t.working(timing.cardDelayMs, 'ПРИЛОЖИТЕ, ВСТАВЬТЕ ИЛИ ПРОВЕДИТЕ КАРТУ', check);
+  await t.working(t.options.scenario === 'cancel-too-late' ? 0 : timing.cardDelayMs, 'ПРИЛОЖИТЕ, ВСТАВЬТЕ ИЛИ ПРОВЕДИТЕ КАРТУ', check);
   if (t.options.scenario === 'screen-text') {
     await t.commandMode({ [Tag.commandMode2]: 1, [Tag.screenText]: 'ВВЕДИТЕ ПИН-КОД НА ПИН-ПАДЕ' });
   }
   check();
   control.abortable = false;
-  await t.working(timing.processingDelayMs, 'ОБРАБОТКА. ЖДИТЕ ОТВЕТА БАНКА', () => undefined);
+  // The sale is at the bank: a cancel from the till no longer stops it (the approval wins).
+  const processingMs = t.options.scenario === 'cancel-too-late' ? Math.max(timing.processingDelayMs, CANCEL_TOO_LATE_PROCESSING_MS) : timing.processingDelayMs;
+  await t.working(processingMs, 'ОБРАБОТКА. ЖДИТЕ ОТВЕТА БАНКА', () => undefined);
   if (t.options.scenario === 'decline' || amount % 100 === 51) {
     const text = t.options.scenario === 'decline' ? 'ОТКАЗ. ОПЕРАЦИЯ ОТКЛОНЕНА' : 'ОТКАЗ. НЕДОСТАТОЧНО СРЕДСТВ';
     await t.final(request, {

@@ -14,6 +14,8 @@ export interface PageOptions {
   readonly idleSeconds: number | undefined;
   /** After a finished receipt, seconds (`#done=`). */
   readonly doneSeconds: number | undefined;
+  /** Kiosk: seconds "Нужно ещё время?" waits for an answer (tests shorten it). */
+  readonly askSeconds: number | undefined;
   /** Show this receipt instead of the demo catalogue (`#receipt=`): a POS core opened it. */
   readonly receiptId: string | undefined;
 }
@@ -31,6 +33,7 @@ export function pageOptions(hash: string): PageOptions {
     token: params.get('token') ?? undefined,
     idleSeconds: positiveNumber(params.get('idle')),
     doneSeconds: positiveNumber(params.get('done')),
+    askSeconds: positiveNumber(params.get('ask')),
     receiptId: params.get('receipt') ?? undefined,
   };
 }

@@ -29,6 +29,7 @@ const appStore = createAppStore({
   bridged: connection.kind === 'bridge',
   ...(options.idleSeconds ? { idleMs: options.idleSeconds * 1000 } : {}),
   ...(options.doneSeconds ? { doneMs: options.doneSeconds * 1000 } : {}),
+  ...(options.askSeconds ? { askMs: options.askSeconds * 1000 } : {}),
 });
 holder.store = appStore;
 bindEvents(appStore, connection.api);

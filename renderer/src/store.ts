@@ -29,6 +29,7 @@ export { cartTotal } from './store/cart.js';
 export { bindEvents } from './store/events.js';
 export { appClosing } from './store/lifecycle.js';
 export {
+  cancelTooLate,
   kioskActions,
   methodOpen,
   moneyInFlight,
@@ -40,7 +41,9 @@ export {
   runningPayment,
   type KioskAction,
 } from './store/payment.js';
-export { hasUnresolvedParts } from './store/receipts.js';
+export { hasOpenWatch, hasUnresolvedParts } from './store/receipts.js';
+export { shownPaymentOf } from './store/payment.js';
+export { moneyBackIfCancelled } from './store/status.js';
 export { refundablePayments, refundStartAllowed, selectedRefundItems, type PlanRow } from './store/refund.js';
 export { serviceOpLabel, type ServiceOp } from './store/service.js';
 export type { View } from './store/session.js';

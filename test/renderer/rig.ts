@@ -121,6 +121,20 @@ export interface Rig {
   clock: { now: number };
 }
 
+/** How long "Нужно ещё время?" waits in the rig. */
+export const ASK_MS = 15_000;
+
+/**
+ * The idle time is up: the tick asks "Нужно ещё время?" first (nothing is cleared yet), and
+ * nobody answers within ASK_MS. Throws when the question was not asked.
+ */
+export function idleOut(r: Rig): void {
+  r.store.getState().tick();
+  if (r.store.getState().idleAskUntil === undefined) throw new Error('the idle kiosk did not ask "Нужно ещё время?"');
+  r.clock.now += ASK_MS;
+  r.store.getState().tick();
+}
+
 /** A store on the fake contract with a hand-moved clock, booted (config and pin-pad health read). */
 export async function rig(config: Partial<PublicConfig> = {}, open: Receipt = receipt(), options: { bridged?: boolean } = {}): Promise<Rig> {
   const api = new FakeApi();
@@ -133,7 +147,7 @@ export async function rig(config: Partial<PublicConfig> = {}, open: Receipt = re
   let n = 0;
   api.handlers['payment.start'] = () => ({ paymentId: `P${++n}` });
   api.handlers['payment.cancel'] = () => ({ requested: true });
-  const store = createAppStore({ api, now: () => clock.now, idleMs: 60_000, doneMs: 10_000, log: () => undefined, ...options });
+  const store = createAppStore({ api, now: () => clock.now, idleMs: 60_000, doneMs: 10_000, askMs: ASK_MS, log: () => undefined, ...options });
   bindEvents(store, api);
   await store.getState().init();
   return { api, store, clock };

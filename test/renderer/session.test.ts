@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorFromWire, KioskError } from '../../electron/contract/errors.js';
 import { createAppStore, toUiError } from '../../renderer/src/store.js';
-import { FakeApi, rig } from './rig.js';
+import { FakeApi, idleOut, rig } from './rig.js';
 
 describe('session slice', () => {
   it('a failed boot keeps the error and is not ready', async () => {
@@ -43,7 +43,7 @@ describe('session slice', () => {
     r.store.getState().tick();
     expect(r.store.getState().locale).toBe('en');
     r.clock.now += 2_000;
-    r.store.getState().tick();
+    idleOut(r); // asks "Нужно ещё время?" first (issue 17)
     expect(r.store.getState().locale).toBe('ru');
   });
 
@@ -56,7 +56,7 @@ describe('session slice', () => {
     r.store.getState().tick();
     expect(r.store.getState().cart).toHaveLength(1);
     r.clock.now += 11_000;
-    r.store.getState().tick();
+    idleOut(r); // asks "Нужно ещё время?" first (issue 17)
     expect(r.store.getState().cart).toHaveLength(0);
   });
 
@@ -88,7 +88,7 @@ describe('session slice', () => {
     expect(r.store.getState().error).toBeUndefined();
     r.store.setState({ error: { code: 'internal', message: 'x' } });
     r.clock.now += 61_000;
-    r.store.getState().tick();
+    idleOut(r); // asks "Нужно ещё время?" first (issue 17)
     expect(r.store.getState().error).toBeUndefined();
   });
 });

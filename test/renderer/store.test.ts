@@ -7,7 +7,7 @@ import { KioskError, SERVICE_ERROR_CODES } from '../../electron/contract/errors.
 import { ERROR_CODES_COVERED, errorText, t, translate } from '../../renderer/src/i18n.js';
 import { formatMoney, parseRoubles } from '../../renderer/src/money.js';
 import { kioskActions, methodOpen, moneyInFlight, paymentId, paymentOutcome, paymentPhase, paymentQr, refundStartAllowed, statusMessages } from '../../renderer/src/store.js';
-import { ev, part, receipt, rig, type Rig } from './rig.js';
+import { ev, idleOut, part, receipt, rig, type Rig } from './rig.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../electron/contract/methods.js';
 
 /** Every payment.start of the screen carries a key of the contract's form. */
@@ -148,7 +148,7 @@ describe('renderer store', () => {
     const r = await rig();
     r.store.getState().addToCart('coffee');
     r.clock.now += 61_000;
-    r.store.getState().tick();
+    idleOut(r); // asks "Нужно ещё время?" first (issue 17)
     expect(r.store.getState().cart).toHaveLength(0); // nothing in flight: reset
 
     await cardPaymentRunning(r);
@@ -170,7 +170,7 @@ describe('renderer store', () => {
     r.api.emit('receipt', receipt({ paid: 15_000, state: 'paid', parts: [approved, second], updatedAt: '2026-03-10T09:00:09.000Z' }));
     r.store.getState().touch();
     r.clock.now += 11_000;
-    r.store.getState().tick();
+    idleOut(r);
     expect(r.store.getState().receipt).toBeUndefined();
   });
 
@@ -189,7 +189,7 @@ describe('renderer store', () => {
     await r.store.getState().checkout();
     expect(methodOpen(r.store.getState())).toBe(true);
     r.clock.now += 61_000;
-    r.store.getState().tick();
+    idleOut(r);
     expect(r.store.getState().receipt).toBeUndefined();
     expect(methodOpen(r.store.getState())).toBe(false);
     expect(r.api.called('receipt.cancel')).toEqual([{ receiptId: 'R1', idempotencyKey: A_KEY }]);

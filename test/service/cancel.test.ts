@@ -40,6 +40,22 @@ describe('cancel from the screen', () => {
     expect(part.qr?.payload).toBeTruthy();
     expect(rig.bank.qr.at(-1)?.state).toBe('cancelled');
     expect(rig.receipt(receipt.id).remaining).toBe(10_000);
+    // The QR may still be paid at the bank: the receipt says its watch is open, so a screen never says "not charged" for sure.
+    expect(rig.receipt(receipt.id).lateWatches).toEqual([{ paymentId, deadline: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown as string }]);
+  });
+
+  it('emulator scenario cancel-too-late: the card is read at once, a cancel during the bank\'s work cannot stop the approval', async () => {
+    const rig = makeRig({ scenario: 'cancel-too-late' });
+    const receipt = rig.service.openReceipt({ lines: [], total: 7_000 });
+    const { paymentId } = rig.service.startPayment({ receiptId: receipt.id, method: 'card', amount: 7_000 });
+    await waitFor(() => rig.events.some((e) => e.paymentId === paymentId && e.phase === 'screen' && /ОБРАБОТКА/.test(e.text ?? '')), 'bank processing');
+    expect(rig.part(paymentId).state).toBe('SENT');
+    expect(rig.service.cancelPayment(paymentId)).toEqual({ requested: true });
+    const part = await rig.settled(paymentId);
+    expect(part.state).toBe('APPROVED');
+    expect(rig.bank.ledger.charges).toHaveLength(1);
+    expect(rig.receipt(receipt.id)).toMatchObject({ state: 'paid', paid: 7_000 });
+    expect(rig.receipt(receipt.id).lateWatches).toBeUndefined();
   });
 
   it('when the terminal has already approved, the cancel comes too late and the part is APPROVED', async () => {

@@ -5,6 +5,8 @@
  */
 import { useActions, useApp, useT } from '../context.js';
 import { paymentPhase, runningPayment } from '../store.js';
+import type { TextKey } from '../i18n.js';
+import { useNow } from './useNow.js';
 import { PressOnePicture, ScanQrPicture, TapOrInsertCardPicture } from './Pictograms.js';
 import { QrCountdown, QrImage } from './QrCode.js';
 
@@ -16,11 +18,15 @@ export function PaymentProgress() {
   // The pin pad's own screen text is meant for the cashier; the customer has the instruction above.
   const showPinpadText = useApp((s) => s.mode === 'till');
   const { cancelPayment } = useActions();
+  const now = useNow();
   if (!p) return null;
   const live = p.status === 'running' || p.status === 'cancelling' ? p : undefined;
   const qrMode = p.method === 'sbp' || (live?.switched ?? false);
   // At the pin pad with its id known and no cancel asked yet.
   const atPinpad = p.status === 'running' ? p : undefined;
+  // Waiting for the bank: the pin pad can no longer stop, and the wait is explained as it grows.
+  const processing = atPinpad?.stage === 'processing';
+  const waiting = waitingTexts(p, now);
   return (
     <section className={`progress ${qrMode ? 'progress--qr' : 'progress--card'}`} aria-label={t('progress.amount', { amount: t.money(p.amount) })} data-payment-id={live?.id ?? ''} data-method={p.method} data-phase={phase}>
       <p className="progress__amount">{t('progress.amount', { amount: t.money(p.amount) })}</p>
@@ -46,7 +52,12 @@ export function PaymentProgress() {
           </div>
         )
       ) : null}
-      {atPinpad ? (
+      {waiting.map(([key, seconds]) => (
+        <p key={key} className="progress__waiting">
+          {t(key, { seconds })}
+        </p>
+      ))}
+      {atPinpad && !processing ? (
         <button type="button" className="button button--secondary button--cancel" onClick={() => void cancelPayment()} aria-keyshortcuts="Escape">
           {t('action.cancel')}
         </button>
@@ -54,4 +65,19 @@ export function PaymentProgress() {
       {live?.screenText && showPinpadText ? <p className="progress__pinpad">{t('progress.pinpadSays', { text: live.screenText })}</p> : null}
     </section>
   );
+}
+
+/** What the screen says while a payment waits: after 10 s and after 30 s of waiting for the bank or of a silent pin pad. */
+function waitingTexts(p: NonNullable<ReturnType<typeof runningPayment>>, now: number): Array<[TextKey, number]> {
+  const live = p.status === 'running' || p.status === 'cancelling' ? p : undefined;
+  if (live?.stage === 'processing') {
+    const waited = Math.floor((now - live.stageAt) / 1000);
+    if (waited >= 30) return [['truth.verySlowBank', waited]];
+    if (waited >= 10) return [['truth.slowBank', waited]];
+    return [];
+  }
+  const silent = Math.floor((now - (live ? live.heardAt : p.startedAt)) / 1000);
+  if (silent >= 30) return [['truth.silentPinpad', silent], ['truth.verySlowBank', silent]];
+  if (silent >= 10) return [['truth.silentPinpad', silent]];
+  return [];
 }

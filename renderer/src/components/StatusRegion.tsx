@@ -4,7 +4,7 @@
  * "Не оплачивайте повторно" after an unknown outcome. Nothing else has this role.
  */
 import { useApp, useT } from '../context.js';
-import { paymentOutcome, paymentRunning, statusMessages, type AppState } from '../store.js';
+import { hasOpenWatch, paymentOutcome, paymentRunning, shownPaymentOf, statusMessages, type AppState } from '../store.js';
 
 export type Tone = 'idle' | 'progress' | 'approved' | 'declined' | 'unknown';
 
@@ -12,6 +12,10 @@ export function statusTone(s: AppState): Tone {
   const outcome = paymentOutcome(s);
   if (s.cancellingReceipt || paymentRunning(s) || s.refund.running || s.checkingStatus || s.service.busy) return 'progress';
   if (outcome === 'unknown') return 'unknown';
+  const p = shownPaymentOf(s);
+  // The money turned after a decline (a QR paid late), or may still turn (its watch is open).
+  if (s.view === 'main' && outcome !== undefined && outcome !== 'approved' && s.receipt?.state === 'paid') return 'approved';
+  if (s.view === 'main' && outcome !== undefined && outcome !== 'approved' && p && 'id' in p && hasOpenWatch(s.receipt, p.id)) return 'progress';
   if (s.view === 'main' && outcome === 'approved') return 'approved';
   if (s.view === 'main' && outcome !== undefined) return 'declined';
   if (s.receipt?.blockedReason !== undefined && s.view === 'main') return 'unknown';

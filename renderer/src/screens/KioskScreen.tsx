@@ -12,7 +12,8 @@ import { PinpadWarning } from '../components/PinpadWarning.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
 import { paperReceiptText, SlipKeyLines } from '../components/SlipKeyLines.js';
 import { useActions, useApp, useT } from '../context.js';
-import { kioskActions, paymentOutcome, paymentRunning, type KioskAction } from '../store.js';
+import { hasOpenWatch, kioskActions, moneyBackIfCancelled, paymentOutcome, paymentRunning, shownPaymentOf, type KioskAction } from '../store.js';
+import { MoreTime } from '../components/MoreTime.js';
 import { ServiceScreen } from './ServiceScreen.js';
 
 function useKioskActions(): ReadonlySet<KioskAction> {
@@ -34,6 +35,7 @@ export function KioskScreen() {
       {running ? <PaymentProgress /> : hasReceipt ? <KioskReceipt /> : <Catalogue onProceed={() => void checkout()} proceedLabel={t('action.pay')} />}
       <MethodDialog />
       <ConfirmCancelPurchase />
+      <MoreTime />
     </div>
   );
 }
@@ -43,13 +45,24 @@ function KioskReceipt() {
   const receipt = useApp((s) => s.receipt);
   const outcome = useApp(paymentOutcome);
   const blocked = useApp((s) => s.receipt?.blockedReason !== undefined);
+  const turn = useApp((s) => {
+    const p = shownPaymentOf(s);
+    return p?.status === 'done' ? p.turn : undefined;
+  });
+  const watching = useApp((s) => s.receipt?.state === 'open' && hasOpenWatch(s.receipt));
   const actions = useKioskActions();
   const { checkout, retry, otherMethod, requestCancelReceipt, finish } = useActions();
   if (!receipt) return null;
   const help =
     outcome === 'unknown' || blocked
       ? t('result.unknownHelp')
-      : outcome === 'declined' || outcome === 'failed' || outcome === 'cancelled'
+      : turn === 'cancel-too-late'
+        ? t('truth.cancelTooLateHelp')
+        : watching
+          ? t('truth.watchingHelp')
+          : receipt.state === 'paid' && outcome !== undefined && outcome !== 'approved'
+            ? undefined
+            : outcome === 'declined' || outcome === 'failed' || outcome === 'cancelled'
         ? t('result.declinedHelp')
         : receipt.state === 'paid'
           ? t(paperReceiptText(receipt))
@@ -94,11 +107,15 @@ function ConfirmCancelPurchase() {
   const t = useT();
   const open = useApp((s) => s.confirmCancel);
   const paid = useApp((s) => s.receipt?.paid ?? 0);
+  const back = useApp((s) => JSON.stringify(s.receipt ? moneyBackIfCancelled(s.receipt) : []));
   const { confirmCancelReceipt, abortCancelReceipt } = useActions();
   if (!open) return null;
   return (
     <Modal title={t('action.cancelPurchase')} onClose={abortCancelReceipt}>
       <p>{t('result.confirmCancel', { amount: t.money(paid) })}</p>
+      {(JSON.parse(back) as Parameters<typeof t.msg>[0][]).map((m, i) => (
+        <p key={i}>{t.msg(m)}</p>
+      ))}
       <div className="actions">
         <button type="button" className="button button--primary" autoFocus onClick={abortCancelReceipt}>
           {t('action.keepPaying')}

@@ -7,7 +7,7 @@ import { FREE_ITEM_PREFIX, type CartLine } from '../demo-catalogue.js';
 import { actionKeys } from './action-key.js';
 import type { Kit } from './kit.js';
 import { moneyInFlight, paymentRunning } from './payment.js';
-import { closeChoice, forget } from './payment-phases.js';
+import { closeChoice, forget, resume } from './payment-phases.js';
 import { hasUnresolvedParts } from './receipts.js';
 import { toUiError } from './ui-error.js';
 
@@ -88,7 +88,9 @@ export function createCartSlice(kit: Kit): CartState & CartActions {
       try {
         const receipt = await api.invoke('receipt.get', { receiptId });
         if (loadOptions?.onlyOpen && receipt.state !== 'open') return;
-        set({ receipt, ownReceipt: false, payment: forget(get().payment), cart: [] });
+        const idle = forget(get().payment);
+        // A payment of it still at the pin pad (after a reload of the screen) is shown as it stands.
+        set({ receipt, ownReceipt: false, payment: resume(idle, receipt, now()) ?? idle, cart: [] });
       } catch (error) {
         if (loadOptions?.onlyOpen) log('the receipt from before the reload is gone', toUiError(error));
         else kit.fail(error);
@@ -141,8 +143,8 @@ export function createCartSlice(kit: Kit): CartState & CartActions {
         kit.setReceipt(receipt, true);
         set({ payment: forget(get().payment) });
         if (s.mode === 'kiosk' && receipt.refunded === 0 && !receipt.parts.some((p) => p.kind === 'refund')) {
-          // Nothing was paid: straight back to the goods.
-          set({ receipt: undefined });
+          // Nothing was paid: the purchase is gone, and so is its cart — back to the start.
+          kit.resetToStart();
         }
       } catch (error) {
         cancelKeys.settle(action, error);

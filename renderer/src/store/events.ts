@@ -6,7 +6,7 @@ import type { KioskApi } from '../../../electron/contract/methods.js';
 import type { AppLifecycle, LatePaymentEvent, PaymentEvent, PinpadHealth, Receipt } from '../../../electron/contract/types.js';
 import type { Kit } from './kit.js';
 import { findLostPayment } from './payment.js';
-import { applyEvent, hold, idOf } from './payment-phases.js';
+import { applyEvent, hold, idOf, lateArrived } from './payment-phases.js';
 import { isNotOlder } from './receipts.js';
 import { patchRefund } from './refund.js';
 import type { AppStore, Store } from './types.js';
@@ -75,7 +75,7 @@ export function createEventsSlice(kit: Kit): EventsState & EventsActions {
       }
       if (idOf(p) === event.paymentId) {
         // Its own event; after the outcome it changes nothing (the receipt reconciles later changes).
-        const next = applyEvent(p, event);
+        const next = applyEvent(p, event, kit.now());
         if (next) set({ payment: next });
         return;
       }
@@ -131,6 +131,17 @@ export function createEventsSlice(kit: Kit): EventsState & EventsActions {
     onLatePayment(event) {
       const s = get();
       if (s.mode === 'kiosk' && s.receipt?.id !== event.receiptId) return;
+      // The payment on screen was paid after all: its result is the new truth, not a note under the old one.
+      const late = s.receipt?.id === event.receiptId ? lateArrived(s.payment, event, s.receipt.parts.find((x) => x.id === event.latePartId)) : undefined;
+      if (late) {
+        set({ payment: late, notice: undefined });
+        // The receipt as it is now (paid, or the late money given back).
+        void api
+          .invoke('receipt.get', { receiptId: event.receiptId })
+          .then((receipt) => kit.setReceipt(receipt))
+          .catch((error: unknown) => log('receipt not reloaded after a late payment', toUiError(error)));
+        return;
+      }
       set({ notice: { key: event.reversed ? 'late.reversed' : 'late.kept', money: { amount: event.amount } } });
     },
   };

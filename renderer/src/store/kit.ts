@@ -18,6 +18,8 @@ export interface StoreOptions {
   readonly idleMs?: number;
   /** Kiosk: after a finished (paid or cancelled) receipt, back to the start this much sooner. */
   readonly doneMs?: number;
+  /** Kiosk: how long "Нужно ещё время?" waits for an answer before the screen is cleared. */
+  readonly askMs?: number;
   readonly catalogue?: readonly DemoItem[];
   /** Browser mode: the bridge connection is tracked (starts down until it says up). */
   readonly bridged?: boolean;
@@ -28,6 +30,7 @@ export interface StoreOptions {
 
 const DEFAULT_IDLE_MS = 90_000;
 const DEFAULT_DONE_MS = 20_000;
+const DEFAULT_ASK_MS = 15_000;
 
 export interface Kit {
   readonly api: KioskApi;
@@ -37,6 +40,7 @@ export interface Kit {
   readonly newKey: () => string;
   readonly idleMs: number;
   readonly doneMs: number;
+  readonly askMs: number;
   readonly catalogue: readonly DemoItem[];
   readonly bridged: boolean;
   readonly set: (change: Partial<AppState>) => void;
@@ -76,6 +80,7 @@ export function makeKit(options: StoreOptions, set: (change: Partial<AppState>) 
     newKey,
     idleMs: options.idleMs ?? DEFAULT_IDLE_MS,
     doneMs: options.doneMs ?? DEFAULT_DONE_MS,
+    askMs: options.askMs ?? DEFAULT_ASK_MS,
     catalogue: options.catalogue ?? DEMO_CATALOGUE,
     bridged: options.bridged === true,
     set,
@@ -108,6 +113,7 @@ export function makeKit(options: StoreOptions, set: (change: Partial<AppState>) 
         view: 'main',
         locale: s.config?.locale ?? s.locale,
         lastActivity: now(),
+        idleAskUntil: undefined,
         refund: INITIAL_REFUND,
       });
     },

@@ -3,7 +3,7 @@
  * only moves between them. A move that is illegal from the current phase returns undefined;
  * only `forget` (the receipt on screen is replaced or left) is allowed from every phase.
  */
-import { UNRESOLVED_STATES, type Part, type PartMethod, type PaymentEvent, type PaymentPhase, type Receipt } from '../../../electron/contract/types.js';
+import { UNRESOLVED_STATES, type LatePaymentEvent, type Part, type PartMethod, type PaymentEvent, type PaymentPhase, type Receipt } from '../../../electron/contract/types.js';
 
 /** How a payment ended, as the screen tells it. */
 export type Outcome = 'approved' | 'declined' | 'failed' | 'cancelled' | 'unknown' | 'reversed';
@@ -11,6 +11,26 @@ type SettledOutcome = Exclude<Outcome, 'unknown'>;
 
 /** What the pin pad last said of a live payment ('starting' until its first event). */
 export type Step = Exclude<PaymentPhase, 'done'> | 'starting';
+
+/**
+ * Where the customer is at the pin pad, read from what it shows: waiting for the card, asking
+ * for the PIN, or waiting for the bank (a cancel cannot stop it any more). Only moves forward.
+ */
+export type PinpadStage = 'card' | 'pin' | 'processing';
+const STAGE_ORDER: readonly PinpadStage[] = ['card', 'pin', 'processing'];
+
+/** The stage a pin-pad text tells, or undefined when it tells none. */
+export function stageOfText(text: string | undefined): PinpadStage | undefined {
+  if (!text) return undefined;
+  const t = text.toUpperCase();
+  if (/ОБРАБОТК|ЖДИТЕ ОТВЕТА|СВЯЗЬ С БАНК|ЗАПРОС В БАНК|PROCESSING|AUTHORI[SZ]/.test(t)) return 'processing';
+  if (/ПИН|PIN/.test(t)) return 'pin';
+  if (/ПРИЛОЖИТЕ|ВСТАВЬТЕ|ПРОВЕДИТЕ|КАРТ|CARD/.test(t)) return 'card';
+  return undefined;
+}
+
+/** What ended a payment differently from what its first answer said. */
+export type Turn = 'cancel-too-late' | 'late-kept' | 'late-reversed';
 
 export interface Qr {
   readonly payload: string | undefined;
@@ -61,6 +81,12 @@ interface Live extends Attempt {
   readonly qr: Qr | undefined;
   /** What the pin pad asked the till to show. */
   readonly screenText: string | undefined;
+  /** Where the customer is at the pin pad (undefined until its text tells). */
+  readonly stage: PinpadStage | undefined;
+  /** When that stage began (ms). */
+  readonly stageAt: number;
+  /** When the pin pad last said anything (ms). */
+  readonly heardAt: number;
 }
 
 /** At the pin pad; "Отмена" may be pressed. */
@@ -88,6 +114,8 @@ export interface DonePayment extends Attempt {
   readonly switched: boolean;
   readonly outcome: SettledOutcome;
   readonly part: Part;
+  /** The money turned after the first answer: a cancel that came too late, a QR paid after all. */
+  readonly turn?: Turn | undefined;
 }
 
 export type Payment = IdlePayment | ChoosingPayment | StartingPayment | LostPayment | RunningPayment | CancellingPayment | UnknownPayment | DonePayment;
@@ -181,7 +209,7 @@ export function begin(p: Payment, attempt: NewAttempt): StartingPayment | undefi
 }
 
 /** `payment.start` answered (or the lost start was found): the payment has its id. */
-export function adopt(p: Payment, id: string): RunningPayment | undefined {
+export function adopt(p: Payment, id: string, at?: number): RunningPayment | undefined {
   if (p.status !== 'starting' && p.status !== 'lost') return undefined;
   const { receiptId, requestedMethod, method, amount, startedAt } = p;
   return {
@@ -196,6 +224,41 @@ export function adopt(p: Payment, id: string): RunningPayment | undefined {
     switched: false,
     qr: undefined,
     screenText: undefined,
+    stage: undefined,
+    stageAt: at ?? startedAt,
+    heardAt: at ?? startedAt,
+  };
+}
+
+/**
+ * After a reload of the screen: a payment of the receipt that is still at the pin pad (or whose
+ * outcome is not known) is shown as it stands, and its further events are taken.
+ */
+export function resume(p: Payment, receipt: Receipt, at: number): RunningPayment | UnknownPayment | undefined {
+  if (p.status !== 'idle' && p.status !== 'choosing') return undefined;
+  const part = [...receipt.parts].reverse().find((x) => x.kind === 'payment' && UNRESOLVED_STATES.has(x.state));
+  if (!part) return undefined;
+  const base = {
+    receiptId: receipt.id,
+    requestedMethod: part.switchedToSbp ? ('card' as const) : part.method,
+    method: part.method,
+    amount: part.amount,
+    startedAt: Date.parse(part.createdAt) || at,
+    id: part.id,
+    switched: part.switchedToSbp,
+  };
+  if (part.state === 'UNKNOWN') return { status: 'unknown', ...base, part };
+  const qr = part.qr && part.qr.expiresAt > at ? part.qr : undefined;
+  return {
+    status: 'running',
+    ...base,
+    method: qr ? 'sbp' : part.method,
+    step: part.state === 'INTENT' ? 'intent' : 'sent',
+    qr,
+    screenText: undefined,
+    stage: undefined,
+    stageAt: at,
+    heardAt: at,
   };
 }
 
@@ -229,7 +292,30 @@ function settle(p: LivePayment | UnknownPayment, part: Part | undefined, cancelR
   if (!part) return { status: 'unknown', ...base, method: p.method, part: undefined };
   const outcome = outcomeOfPart(part, cancelRequested);
   if (outcome === 'unknown') return { status: 'unknown', ...base, method: part.method, part };
-  return { status: 'done', ...base, method: part.method, outcome, part };
+  // The customer asked to cancel, the bank approved anyway: the screen says so, plainly.
+  const turn = cancelRequested && outcome === 'approved' ? ('cancel-too-late' as const) : undefined;
+  return { status: 'done', ...base, method: part.method, outcome, part, ...(turn ? { turn } : {}) };
+}
+
+/**
+ * A QR payment that ended unpaid was paid after all (the late-payment watch found it): the
+ * screen shows the new truth as the payment's result. Undefined when the event is another payment's.
+ */
+export function lateArrived(p: Payment, event: LatePaymentEvent, latePart: Part | undefined): DonePayment | undefined {
+  const shown = shownPayment(p);
+  if (shown?.status !== 'done' || shown.id !== event.paymentId) return undefined;
+  const part = latePart ?? { ...shown.part, amount: event.amount };
+  return event.reversed
+    ? { ...shown, outcome: 'reversed', amount: event.amount, part, turn: 'late-reversed' }
+    : { ...shown, outcome: 'approved', amount: event.amount, part, turn: 'late-kept' };
+}
+
+/** A new pin-pad text: the stage it tells (never backwards) and since when. */
+function heard(p: LivePayment, text: string | undefined, at: number | undefined): Pick<Live, 'stage' | 'stageAt' | 'heardAt'> {
+  const when = at ?? p.heardAt;
+  const told = stageOfText(text);
+  const forward = told !== undefined && (p.stage === undefined || STAGE_ORDER.indexOf(told) > STAGE_ORDER.indexOf(p.stage));
+  return forward ? { stage: told, stageAt: when, heardAt: when } : { stage: p.stage, stageAt: p.stageAt, heardAt: when };
 }
 
 /**
@@ -237,21 +323,21 @@ function settle(p: LivePayment | UnknownPayment, part: Part | undefined, cancelR
  * yet, or its outcome is final for the screen — the receipt reconciles later changes) or when
  * the event is another payment's.
  */
-export function applyEvent(p: Payment, event: PaymentEvent): Payment | undefined {
+export function applyEvent(p: Payment, event: PaymentEvent, at?: number): Payment | undefined {
   if ((p.status !== 'running' && p.status !== 'cancelling') || p.id !== event.paymentId) return undefined;
   switch (event.phase) {
     case 'intent':
     case 'sent':
     case 'wait':
-      return { ...p, step: event.phase };
+      return { ...p, step: event.phase, ...heard(p, undefined, at) };
     case 'screen':
-      return { ...p, step: event.phase, screenText: event.text };
+      return { ...p, step: event.phase, screenText: event.text, ...heard(p, event.text, at) };
     case 'qr':
-      return { ...p, step: event.phase, qr: event.qr, ...(p.requestedMethod === 'card' ? { switched: true, method: 'sbp' as const } : {}) };
+      return { ...p, step: event.phase, qr: event.qr, ...heard(p, undefined, at), ...(p.requestedMethod === 'card' ? { switched: true, method: 'sbp' as const } : {}) };
     case 'method-switched':
-      return { ...p, step: event.phase, switched: true, method: 'sbp' };
+      return { ...p, step: event.phase, switched: true, method: 'sbp', ...heard(p, undefined, at) };
     case 'cancel-requested':
-      return { ...p, status: 'cancelling', step: event.phase };
+      return { ...p, status: 'cancelling', step: event.phase, ...heard(p, undefined, at) };
     case 'done':
       return settle(p, event.part, p.status === 'cancelling', p.switched || (event.part?.switchedToSbp ?? false));
   }

@@ -28,7 +28,7 @@ import {
   type StartingPayment,
   type Step,
 } from './payment-phases.js';
-import { firstUnresolvedPart, hasUnresolvedParts } from './receipts.js';
+import { firstUnresolvedPart, hasOpenWatch, hasUnresolvedParts } from './receipts.js';
 import type { AppState } from './types.js';
 import { toUiError } from './ui-error.js';
 
@@ -82,6 +82,17 @@ export function runningPayment(s: AppState): StartingPayment | LostPayment | Liv
   return isRunning(s.payment) ? s.payment : undefined;
 }
 
+/** The pin pad is past the point where a cancel can stop it (it waits for the bank). */
+export function cancelTooLate(s: AppState): boolean {
+  const p = s.payment;
+  return p.status === 'running' && p.stage === 'processing';
+}
+
+/** The payment whose progress or result is on screen. */
+export function shownPaymentOf(s: AppState): ReturnType<typeof shownPayment> {
+  return shownPayment(s.payment);
+}
+
 export function methodOpen(s: AppState): boolean {
   return s.payment.status === 'choosing';
 }
@@ -97,6 +108,8 @@ export function moneyInFlight(s: AppState): boolean {
   const r = s.receipt;
   if (r && (r.blockedReason !== undefined || hasUnresolvedParts(r))) return true;
   if (r && r.state === 'open' && r.paid > 0) return true;
+  // A QR of this receipt may still be paid at the bank: its result may yet come.
+  if (hasOpenWatch(r)) return true;
   return false;
 }
 
@@ -142,7 +155,8 @@ export function kioskActions(s: AppState): ReadonlySet<KioskAction> {
   if (!s.ready || s.cancellingReceipt || s.opening) return actions;
   const p = shownPayment(s.payment);
   if (p && isRunning(p)) {
-    if (p.status === 'running') actions.add('cancel-payment');
+    // Only while the pin pad can still stop; once it waits for the bank the screen says so instead.
+    if (p.status === 'running' && p.stage !== 'processing') actions.add('cancel-payment');
     return actions;
   }
   if (p?.status === 'unknown') return actions;
@@ -176,12 +190,12 @@ export function kioskActions(s: AppState): ReadonlySet<KioskAction> {
 /** `payment.start` answered (or a lost start was found): replay the events held for it, then follow the receipt. */
 function adoptPaymentId(kit: Kit, id: string): void {
   const p = kit.get().payment;
-  const running = adopt(p, id);
+  const running = adopt(p, id, kit.now());
   if (!running || (p.status !== 'starting' && p.status !== 'lost')) return;
   let next: Payment = running;
   let dropped = 0;
   for (const event of p.early) {
-    const applied: Payment | undefined = event.paymentId === id ? applyEvent(next, event) : undefined;
+    const applied: Payment | undefined = event.paymentId === id ? applyEvent(next, event, kit.now()) : undefined;
     if (applied) next = applied;
     else if (event.paymentId !== id) dropped += 1;
   }
@@ -295,6 +309,8 @@ export function createPaymentSlice(kit: Kit): PaymentState & PaymentActions {
       const p = get().payment;
       set({ lastActivity: now() });
       if (p.status === 'running') {
+        // Past the point of no return the pin pad cannot stop: nothing is sent, the screen says so.
+        if (p.stage === 'processing') return;
         try {
           // The outcome is what the terminal then says; the screen waits for it.
           await api.invoke('payment.cancel', { paymentId: p.id });

@@ -8,6 +8,12 @@ export function hasUnresolvedParts(receipt: Receipt | undefined): boolean {
   return receipt !== undefined && receipt.parts.some((p) => UNRESOLVED_STATES.has(p.state));
 }
 
+/** A QR payment of the receipt may still be paid at the bank (an open late-payment watch). */
+export function hasOpenWatch(receipt: Receipt | undefined, paymentId?: string): boolean {
+  const watches = receipt?.lateWatches ?? [];
+  return paymentId === undefined ? watches.length > 0 : watches.some((w) => w.paymentId === paymentId);
+}
+
 /** The first part of a receipt still waiting for its outcome. */
 export function firstUnresolvedPart(receipt: Receipt | undefined): Part | undefined {
   return receipt?.parts.find((p) => UNRESOLVED_STATES.has(p.state));

@@ -21,6 +21,8 @@ export interface SessionState {
   readonly error: UiError | undefined;
   readonly notice: Message | undefined;
   readonly lastActivity: number;
+  /** Kiosk: "Нужно ещё время?" is asked until then (ms); the screen is cleared when it runs out. */
+  readonly idleAskUntil: number | undefined;
 }
 
 export interface SessionActions {
@@ -31,6 +33,10 @@ export interface SessionActions {
   tick(): void;
   clearError(): void;
   clearNotice(): void;
+  /** "Нужно ещё время?" answered "Да": the customer stays where they were. */
+  moreTime(): void;
+  /** "Нужно ещё время?" answered "Нет": back to the start, when nothing holds the screen. */
+  noMoreTime(): void;
 }
 
 export function createSessionSlice(kit: Kit): SessionState & SessionActions {
@@ -45,6 +51,7 @@ export function createSessionSlice(kit: Kit): SessionState & SessionActions {
     error: undefined,
     notice: undefined,
     lastActivity: now(),
+    idleAskUntil: undefined,
 
     async init() {
       try {
@@ -70,7 +77,19 @@ export function createSessionSlice(kit: Kit): SessionState & SessionActions {
 
     touch() {
       const t = now();
+      // The question "Нужно ещё время?" stays until answered (its own buttons answer it).
       if (t - get().lastActivity > 250) set({ lastActivity: t });
+    },
+
+    moreTime() {
+      set({ idleAskUntil: undefined, lastActivity: now() });
+    },
+
+    noMoreTime() {
+      const s = get();
+      set({ idleAskUntil: undefined });
+      if (!moneyInFlight(s)) kit.resetToStart();
+      else set({ lastActivity: now() });
     },
 
     tick() {
@@ -86,9 +105,16 @@ export function createSessionSlice(kit: Kit): SessionState & SessionActions {
       }
       const something =
         s.cart.length > 0 || s.receipt !== undefined || s.payment.status !== 'idle' || s.error !== undefined || s.locale !== (s.config?.locale ?? s.locale);
-      if (!something || moneyInFlight(s)) return;
+      // Money on the receipt (approved, at the pin pad, or a QR that may still be paid): never cleared.
+      if (!something || moneyInFlight(s)) {
+        if (s.idleAskUntil !== undefined) set({ idleAskUntil: undefined });
+        return;
+      }
       const finished = s.receipt !== undefined && s.receipt.state !== 'open';
-      if (idle >= (finished ? kit.doneMs : kit.idleMs)) kit.resetToStart();
+      if (idle < (finished ? kit.doneMs : kit.idleMs)) return;
+      // Ask first; clear only when nobody answered.
+      if (s.idleAskUntil === undefined) set({ idleAskUntil: now() + kit.askMs });
+      else if (now() >= s.idleAskUntil) kit.resetToStart();
     },
 
     clearError() {

@@ -2,10 +2,11 @@
  * What the single `role="status"` region says, read from the state: the payment's progress or
  * result, the refund's, the service operation's, or the receipt's.
  */
+import type { Part } from '../../../electron/contract/types.js';
 import type { Message, TextKey } from '../i18n.js';
 import { paymentRunning } from './payment.js';
 import { shownPayment, type DonePayment, type SentPayment } from './payment-phases.js';
-import { hasUnresolvedParts } from './receipts.js';
+import { hasOpenWatch, hasUnresolvedParts } from './receipts.js';
 import { serviceOpLabel } from './service.js';
 import type { AppState } from './types.js';
 
@@ -27,12 +28,22 @@ function paymentStatus(s: AppState, p: SentPayment): Message[] {
     case 'starting':
       return [{ key: 'progress.starting' }];
     case 'running':
+      if (p.stage === 'processing') return [{ key: 'truth.processing' }, { key: 'truth.cancelImpossible' }];
+      if (p.stage === 'pin') return [{ key: 'truth.pin' }];
       return [{ key: p.method === 'sbp' || p.switched ? 'progress.qr' : 'progress.card' }];
     case 'unknown':
       return [s.mode === 'kiosk' ? { key: 'result.unknown' } : { key: 'result.unknownCashier', money: { amount: p.amount } }];
     case 'done':
       break;
   }
+  const r = s.receipt?.id === p.receiptId ? s.receipt : undefined;
+  // The money turned after the first answer: the new truth is the result, said first.
+  if (p.turn === 'cancel-too-late') return [{ key: 'truth.cancelTooLate' }, ...afterApproval(s, p)];
+  if (p.turn === 'late-kept') return r?.state === 'paid' ? [{ key: 'truth.latePaid' }] : [{ key: 'truth.latePaidPart', money: { amount: p.amount } }, ...afterApproval(s, p).slice(1)];
+  if (p.turn === 'late-reversed') return [{ key: 'truth.lateReversed', money: { amount: p.amount } }];
+  if (p.outcome !== 'approved' && r?.state === 'paid') return [{ key: 'truth.latePaid' }];
+  // A QR that may still be paid: no "not charged" while the bank may yet say otherwise.
+  if (p.outcome !== 'approved' && hasOpenWatch(r, p.id)) return [{ key: 'truth.watching' }];
   switch (p.outcome) {
     case 'approved':
       return afterApproval(s, p);
@@ -89,6 +100,23 @@ export function statusMessages(s: AppState): Message[] {
   if (r && (r.blockedReason !== undefined || hasUnresolvedParts(r))) return [s.mode === 'kiosk' ? { key: 'result.unknown' } : { key: 'receipt.blocked' }];
   if (r?.state === 'paid') return [{ key: 'result.paidInFull' }];
   if (r?.state === 'cancelled')
-    return [{ key: r.refunded > 0 || r.parts.some((x) => x.kind === 'refund') ? 'result.receiptCancelled' : 'result.receiptCancelledNothing' }];
+    return r.refunded > 0 || r.parts.some((x) => x.kind === 'refund') ? [{ key: 'result.receiptCancelled' }, ...moneyBack(r)] : [{ key: 'result.receiptCancelledNothing' }];
+  if (r?.state === 'open' && hasOpenWatch(r)) return [{ key: 'truth.watching' }];
   return [];
+}
+
+/** Where the money of a cancelled purchase goes, one line per way it was paid. */
+export function moneyBack(r: { readonly parts: readonly Part[] }): Message[] {
+  const ways = new Set(r.parts.filter((x) => x.kind === 'refund' && x.state === 'APPROVED').map((x) => (x.how === 'cash' || x.method === 'cash' ? 'cash' : x.method)));
+  const out: Message[] = [];
+  if (ways.has('card')) out.push({ key: 'truth.moneyBackCard' });
+  if (ways.has('sbp')) out.push({ key: 'truth.moneyBackSbp' });
+  if (ways.has('cash')) out.push({ key: 'truth.moneyBackCash' });
+  return out;
+}
+
+/** Where the money would go if the purchase were cancelled now (for the question before it). */
+export function moneyBackIfCancelled(r: { readonly parts: readonly Part[] }): Message[] {
+  const paid = r.parts.filter((x) => x.kind === 'payment' && x.state === 'APPROVED' && x.amount > x.refunded);
+  return moneyBack({ parts: paid.map((x) => ({ ...x, kind: 'refund' as const })) });
 }
