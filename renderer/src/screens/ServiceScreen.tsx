@@ -130,7 +130,7 @@ function StatusInfo() {
   const health = useApp((s) => s.health);
   const config = useApp((s) => s.config);
   const rows: [TextKey, string][] = [
-    ['service.connection', health ? `${t(`pinpad.${health.state}` as TextKey)} · ${health.target}${health.emulator ? ` · ${t('pinpad.emulator')}` : ''}${health.problem ? ` · ${health.problem}` : ''}` : '—'],
+    ['service.connection', health ? `${t(`pinpad.${health.state}` as TextKey)} · ${health.target}${health.emulator ? ` · ${t('pinpad.emulatorStaff')}` : ''}${health.problem ? ` · ${health.problem}` : ''}` : '—'],
     ['service.terminalId', health?.terminalId ?? config?.terminalId ?? '—'],
     ['service.model', health?.model ?? '—'],
     ['service.profile', config?.profileName ?? '—'],
