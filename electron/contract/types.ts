@@ -172,6 +172,10 @@ export interface AuditView {
   readonly toState: string | null;
   readonly event: string;
   readonly detail: string | null;
+  /** The receipt's short number of its day ("Чек № 3"). */
+  readonly receiptNumber: number | null;
+  /** Kopecks: the payment's amount, or for a receipt event its total. */
+  readonly amount: number | null;
 }
 
 export interface PublicConfig {

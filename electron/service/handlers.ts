@@ -58,12 +58,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'service.reconciliationExport': (input) => deps.exportReconciliation(input.day),
     'service.report': (input) => service.report(input.full),
     'service.slipCopy': () => service.slipCopy(),
-    'service.journal': (input) =>
-      deps.journal.audit({
-        ...(input.receiptId ? { receiptId: input.receiptId } : {}),
+    'service.journal': (input) => {
+      const receiptId = input.receipt !== undefined ? deps.journal.findReceiptId(input.receipt) : input.receiptId;
+      // A receipt that is not there has no entries (the screen says so), not the whole journal.
+      if (input.receipt !== undefined && receiptId === undefined) return [];
+      return deps.journal.audit({
+        ...(receiptId ? { receiptId } : {}),
         ...(input.paymentId ? { partId: input.paymentId } : {}),
         limit: input.limit ?? 200,
-      }),
+      });
+    },
     'service.supportBundle': async () => ({ path: await deps.writeSupportBundle() }),
     'app.quit': async (input, ctx) => {
       if (!(await deps.checkPin(input.pin, ctx.caller, 'app.quit'))) throw new ServiceError('forbidden', 'wrong service PIN');

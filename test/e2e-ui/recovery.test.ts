@@ -52,10 +52,14 @@ describe('recovery screens in Chromium', { timeout: 180_000 }, () => {
     const row = page.locator('.unknowns .unknown');
     await row.first().waitFor();
     expect(await row.count()).toBe(1);
-    expect(norm(await row.textContent())).toContain(`карта · ${rub(15_000)} · результат неизвестен`);
+    // Staff words: the receipt's number and the amount, no internal id.
+    expect(norm(await row.textContent())).toContain(`Чек № 1 · ${rub(15_000)}`);
+    expect(norm(await row.textContent())).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
     await ui.shot('service-unknowns');
     await row.getByRole('button', { name: 'Запросить статус у пин-пада', exact: true }).click();
     await page.getByText('Операций с неизвестным результатом нет').waitFor();
+    // The query's result is said, not just the row gone.
+    expect(norm(await page.getByTestId('resolve-result').textContent())).toBe(`Чек № 1: деньги списаны — оплата ${rub(15_000)} учтена`);
     expect(await ui.statusText()).not.toContain('Не оплачивайте повторно');
 
     await ui.button('Вернуться к оплате').click();
