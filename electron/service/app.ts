@@ -11,7 +11,7 @@ import { EmulatorHost } from '../../native/emulator/host.js';
 import { DEMO_TIMING, NO_FAULTS, parseEmulatorArgs, resolveQuirks } from '../../native/emulator/options.js';
 import type { PinpadHealth, PublicConfig } from '../contract/types.js';
 import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolvePinpadTarget, type AppConfig } from './config.js';
-import { describeTarget, PinpadConnection, type PinpadTarget } from './connection.js';
+import { ConnectionLog, describeTarget, PinpadConnection, type PinpadTarget } from './connection.js';
 import { prepareFolder, prepareJournalFile, PRIVATE_DIR_MODE } from './data-dir.js';
 import type { HandlerDeps } from './handlers.js';
 import { Journal } from './journal.js';
@@ -122,6 +122,8 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
   // With no [pinpad] section the emulator shows every flow, QR included.
   const qrSbp = config.pinpad.section === undefined ? true : config.pinpad.qrSBP;
   const healthListeners = new Set<(health: PinpadHealth) => void>();
+  // One line per change of the connection, and a periodic summary while it stays away (not one per retry).
+  const connectionLog = new ConnectionLog({ write: (level, fields, message) => logger[level](fields, message), now: () => Date.now() });
   const connection = new PinpadConnection({
     target,
     profile,
@@ -131,7 +133,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     responseTimeoutMs: (options.responseTimeoutSeconds ?? 45) * 1000,
     emulator: emulator !== undefined,
     onHealth: (health) => {
-      logger.info({ pinpad: health.state, problem: health.problem, target: health.target }, 'pin pad connection');
+      connectionLog.note(health);
       for (const listener of healthListeners) listener(health);
     },
     ...(trace ? { onTrace: (event) => trace.write(formatTrace(event)) } : {}),
