@@ -73,7 +73,7 @@ export function partLabel(t: ReturnType<typeof useT>, part: Part): string {
     kind: t(`part.kind.${part.kind}` as TextKey),
     method: t(`part.method.${part.method}` as TextKey),
     amount: t.money(part.amount),
-    state: t(`part.state.${part.state}` as TextKey),
+    state: t(part.method === 'cash' && part.kind === 'payment' && part.state === 'APPROVED' ? 'part.state.cash.APPROVED' : (`part.state.${part.state}` as TextKey)),
   });
   const extra = [part.switchedToSbp ? t('receipt.partSwitched') : undefined, part.cardMasked ? t('receipt.card', { card: part.cardMasked }) : undefined, part.rrn ? `RRN ${part.rrn}` : undefined, part.slipNumber ? t('receipt.slipNumber', { n: part.slipNumber }) : undefined].filter(Boolean);
   return extra.length ? `${base} · ${extra.join(' · ')}` : base;
