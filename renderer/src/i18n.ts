@@ -269,7 +269,7 @@ const ru = {
   'service.recReason.outside-app': 'Операции вне приложения (утилита pinpad или меню терминала)',
   'service.recExplanation': '{reason}: {count} шт., {amount}',
   'service.recUnexplained': 'Объяснения в журнале нет',
-  'service.recExportDay': 'День (ГГГГ-ММ-ДД; пусто — последний закрытый)',
+  'service.recExportDay': 'День',
   'service.recExport': 'Выгрузить сверку за день (CSV и JSON)',
   'service.recExportDone': 'Сверка за {day} (закрытий: {n}) сохранена: {csv} и {json}',
 
@@ -318,6 +318,7 @@ const ru = {
   'cash.change': 'Сдача: {amount}',
   'cash.take': 'Принять наличные',
   'cash.back': 'Назад',
+  'service.recExportLastDay': 'Последний закрытый день',
   'cash.tooLittle': 'Получено меньше, чем нужно ({amount})',
   'cash.changeGiven': 'Наличные приняты. Сдача: {amount}',
   'part.state.cash.APPROVED': 'получены',
@@ -588,7 +589,7 @@ const en: Record<TextKey, string> = {
   'service.recReason.outside-app': 'Operations outside the app (pinpad tool or the terminal menu)',
   'service.recExplanation': '{reason}: {count}, {amount}',
   'service.recUnexplained': 'The journal has no explanation',
-  'service.recExportDay': 'Day (YYYY-MM-DD; empty = the last one closed)',
+  'service.recExportDay': 'Day',
   'service.recExport': 'Export the day\'s reconciliation (CSV and JSON)',
   'service.recExportDone': 'Reconciliation of {day} ({n} closing(s)) saved: {csv} and {json}',
 
@@ -637,6 +638,7 @@ const en: Record<TextKey, string> = {
   'cash.change': 'Change: {amount}',
   'cash.take': 'Take the cash',
   'cash.back': 'Back',
+  'service.recExportLastDay': 'The last day closed',
   'cash.tooLittle': 'Less than needed was received ({amount})',
   'cash.changeGiven': 'Cash taken. Change: {amount}',
   'part.state.cash.APPROVED': 'received',
