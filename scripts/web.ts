@@ -25,6 +25,8 @@ export interface WebModeOptions {
   readonly staticDir?: string;
   readonly token?: string;
   readonly responseTimeoutSeconds?: number;
+  /** Where removable drives are mounted (tests: a temporary tree). */
+  readonly mediaRoots?: readonly string[];
   readonly onQuit?: () => void;
 }
 
@@ -40,6 +42,7 @@ export async function startWebMode(options: WebModeOptions): Promise<WebMode> {
     ...(options.configPath ? { configPath: options.configPath } : {}),
     ...(options.emulatorArgs ? { emulatorArgs: options.emulatorArgs } : {}),
     ...(options.responseTimeoutSeconds ? { responseTimeoutSeconds: options.responseTimeoutSeconds } : {}),
+    ...(options.mediaRoots ? { mediaRoots: options.mediaRoots } : {}),
     quit: () => options.onQuit?.(),
   });
   try {

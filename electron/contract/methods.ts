@@ -105,7 +105,8 @@ export const METHODS = {
     }),
     true,
   ),
-  'service.supportBundle': method<{ path: string }>()(none, true),
+  /** `removable`: the copy on a removable drive, when one is mounted. */
+  'service.supportBundle': method<{ path: string; removable?: string }>()(none, true),
   /** Quitting a kiosk needs the service PIN. */
   'app.quit': method<{ quitting: boolean }>()(z.strictObject({ pin: z.string().min(1).max(32) })),
   'config.get': method<PublicConfig>()(none),

@@ -254,4 +254,6 @@ export interface ReconciliationExport {
   readonly reconciliations: number;
   readonly csvPath: string;
   readonly jsonPath: string;
+  /** The copies on a removable drive (CSV, JSON), when one is mounted. */
+  readonly removable?: readonly string[];
 }

@@ -20,9 +20,12 @@ import { PinGuard } from './pin-guard.js';
 import { writeReconciliationExport } from './reconciliation-export.js';
 import { createLogger, createTraceWriter, type ServiceLogger, type TraceWriter } from './logger.js';
 import { PaymentService } from './payment-service.js';
+import { copyToRemovable } from './removable-media.js';
 import { writeSupportBundle } from './support-bundle.js';
 
 export interface ServiceAppOptions {
+  /** Where removable drives are mounted (default /media and /run/media); tests give a temporary tree. */
+  readonly mediaRoots?: readonly string[];
   /** The configuration file; absent = defaults (the built-in emulator). */
   readonly configPath?: string;
   /** Journal, logs, emulator device and support bundles live here. */
@@ -233,8 +236,16 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     health: () => connection.health,
     publicConfig,
     checkPin: (pin, caller, purpose) => pinGuard.check(pin, caller, purpose),
-    writeSupportBundle: () => writeSupportBundle({ outDir: join(options.dataDir, 'support'), logsDir, journal, config, health: connection.health }),
-    exportReconciliation: (day) => writeReconciliationExport({ outDir: join(options.dataDir, 'exports'), journal, ...(day ? { day } : {}) }),
+    writeSupportBundle: async () => {
+      const path = await writeSupportBundle({ outDir: join(options.dataDir, 'support'), logsDir, journal, config, health: connection.health });
+      const [copy] = copyToRemovable([path], options.mediaRoots) ?? [];
+      return { path, ...(copy ? { removable: copy } : {}) };
+    },
+    exportReconciliation: async (day) => {
+      const done = await writeReconciliationExport({ outDir: join(options.dataDir, 'exports'), journal, ...(day ? { day } : {}) });
+      const copies = copyToRemovable([done.csvPath, done.jsonPath], options.mediaRoots);
+      return copies ? { ...done, removable: copies } : done;
+    },
     quit: options.quit ?? (() => undefined),
     onHealth(listener) {
       healthListeners.add(listener);

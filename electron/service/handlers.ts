@@ -17,7 +17,8 @@ export interface HandlerDeps {
    * wrong ones. Checked off the event loop; `caller` and `purpose` go to the audit trail.
    */
   checkPin(pin: string, caller: string, purpose: string): Promise<boolean>;
-  writeSupportBundle(): Promise<string>;
+  /** The bundle's path on this machine, and its copy on a removable drive when one is mounted. */
+  writeSupportBundle(): Promise<{ path: string; removable?: string }>;
   /** Writes a business day's reconciliations as CSV and JSON. */
   exportReconciliation(day: string | undefined): Promise<ReconciliationExport>;
   /** Ends the app (Electron) or the browser-mode process. */
@@ -68,7 +69,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         limit: input.limit ?? 200,
       });
     },
-    'service.supportBundle': async () => ({ path: await deps.writeSupportBundle() }),
+    'service.supportBundle': () => deps.writeSupportBundle(),
     'app.quit': async (input, ctx) => {
       if (!(await deps.checkPin(input.pin, ctx.caller, 'app.quit'))) throw new ServiceError('forbidden', 'wrong service PIN');
       setTimeout(() => deps.quit(), 50);

@@ -40,6 +40,8 @@ export interface UiOptions {
   readonly pin?: boolean;
   readonly emulatorArgs?: readonly string[];
   readonly responseTimeoutSeconds?: number;
+  /** Where removable drives are mounted (default: an empty temporary root, so no real drive is written). */
+  readonly mediaRoots?: readonly string[];
   /** Extra `#key=value` page options after the token. */
   readonly hash?: string;
 }
@@ -164,6 +166,7 @@ export function e2e(): (test: string, options?: UiOptions) => Promise<Ui> {
         emulatorArgs: options.emulatorArgs ?? ['--fast'],
         ...(configPath ? { configPath } : {}),
         ...(options.responseTimeoutSeconds ? { responseTimeoutSeconds: options.responseTimeoutSeconds } : {}),
+        mediaRoots: options.mediaRoots ?? [join(dir, 'no-media')],
       });
       const emulator = web.app.emulator;
       if (!emulator) throw new Error('the built-in emulator did not start');

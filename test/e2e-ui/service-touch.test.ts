@@ -5,6 +5,9 @@
  * validation messages — and the journal found by "1" or "Чек № 1", in local time, roubles and
  * event names.
  */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { e2e, norm, rub } from './harness.js';
 
@@ -85,5 +88,29 @@ describe('service screen by touch', { timeout: 180_000 }, () => {
     await ui.button('Показать журнал').click();
     await page.getByText('Записей нет').waitFor();
     expect(ui.pageErrors).toEqual([]);
+  });
+
+  it('the support bundle goes to a removable drive when one is mounted, and says where; without one it says it stayed on the till', async () => {
+    const media = mkdtempSync(join(tmpdir(), 'kiosk-e2e-media-'));
+    try {
+      const ui = await start('support bundle to a drive', { pin: true, mediaRoots: [join(media, 'run-media')] });
+      const { page } = ui;
+      await ui.button('Сервис').click();
+      await ui.unlockService();
+      await ui.button('Собрать архив для поддержки').click();
+      const done = page.getByTestId('bundle-done');
+      await done.filter({ hasText: 'Съёмного диска нет — архив сохранён на кассе' }).waitFor();
+
+      mkdirSync(join(media, 'run-media', 'kiosk', 'USB-STICK'), { recursive: true });
+      await ui.button('Собрать архив для поддержки').click();
+      await done.filter({ hasText: 'записан на съёмный диск' }).waitFor();
+      const path = /съёмный диск: (\S+)\. Диск/.exec(norm(await done.textContent()))![1]!;
+      expect(path.startsWith(join(media, 'run-media', 'kiosk', 'USB-STICK', 'inpas-kiosk-pay'))).toBe(true);
+      expect(existsSync(path)).toBe(true);
+      await ui.shot('bundle-on-drive');
+      expect(ui.pageErrors).toEqual([]);
+    } finally {
+      rmSync(media, { recursive: true, force: true });
+    }
   });
 });

@@ -113,7 +113,8 @@ export function ReconciliationExportForm() {
       </button>
       {done ? (
         <p className="reconciliation__export">
-          {t('service.recExportDone', { day: done.day, n: done.reconciliations, csv: done.csvPath, json: done.jsonPath })}
+          {t('service.recExportDone', { day: done.day, n: done.reconciliations, csv: done.csvPath, json: done.jsonPath })}{' '}
+          {done.removable ? t('service.exportRemovable', { paths: done.removable.join(', ') }) : t('service.exportKept')}
         </p>
       ) : null}
     </form>

@@ -195,6 +195,7 @@ function Housekeeping() {
   const t = useT();
   const mode = useApp((s) => s.mode);
   const bundlePath = useApp((s) => s.service.bundlePath);
+  const bundleRemovable = useApp((s) => s.service.bundleRemovable);
   const { serviceBundle, quitApp } = useActions();
   const [pin, setPin] = useState('');
   const id = useId();
@@ -208,7 +209,11 @@ function Housekeeping() {
           {t('service.bundle')}
         </button>
       </div>
-      {bundlePath ? <p>{t('service.bundleDone', { path: bundlePath })}</p> : null}
+      {bundlePath ? (
+        <p className="op-note" data-testid="bundle-done">
+          {bundleRemovable ? t('service.bundleRemovable', { path: bundleRemovable }) : t('service.bundleKept', { path: bundlePath })}
+        </p>
+      ) : null}
       <form
         className="search"
         onSubmit={(e) => {

@@ -23,6 +23,8 @@ interface ServiceState {
   readonly resolveResult: readonly Part[] | undefined;
   readonly lateWatches: readonly LateWatchView[] | undefined;
   readonly bundlePath: string | undefined;
+  /** The bundle's copy on a removable drive, when one was mounted. */
+  readonly bundleRemovable: string | undefined;
 }
 
 export interface UnknownInfo {
@@ -63,6 +65,7 @@ const INITIAL_SERVICE: ServiceState = {
   resolveResult: undefined,
   lateWatches: undefined,
   bundlePath: undefined,
+  bundleRemovable: undefined,
 };
 
 const SERVICE_OP_LABEL: Readonly<Record<ServiceOp, TextKey>> = {
@@ -217,8 +220,8 @@ export function createServiceSlice(kit: Kit): ServiceSliceState & ServiceActions
 
     async serviceBundle() {
       try {
-        const { path } = await api.invoke('service.supportBundle', {});
-        patch({ bundlePath: path });
+        const { path, removable } = await api.invoke('service.supportBundle', {});
+        patch({ bundlePath: path, bundleRemovable: removable });
       } catch (error) {
         kit.fail(error);
       }
