@@ -27,6 +27,8 @@ export interface WebModeOptions {
   readonly staticDir?: string;
   readonly token?: string;
   readonly responseTimeoutSeconds?: number;
+  /** Where removable drives are mounted (tests: a temporary tree). */
+  readonly mediaRoots?: readonly string[];
   readonly onQuit?: () => void;
   /** systemd notifications (READY, WATCHDOG, STOPPING) when `env.NOTIFY_SOCKET` is set; `send` replaces systemd-notify in tests. */
   readonly notify?: { readonly env: NodeJS.ProcessEnv; readonly send?: NotifySend };
@@ -49,6 +51,7 @@ export async function startWebMode(options: WebModeOptions): Promise<WebMode> {
     ...(options.configPath ? { configPath: options.configPath } : {}),
     ...(options.emulatorArgs ? { emulatorArgs: options.emulatorArgs } : {}),
     ...(options.responseTimeoutSeconds ? { responseTimeoutSeconds: options.responseTimeoutSeconds } : {}),
+    ...(options.mediaRoots ? { mediaRoots: options.mediaRoots } : {}),
     quit: () => options.onQuit?.(),
   });
   try {

@@ -111,10 +111,17 @@ export const METHODS = {
   'service.report': method<ServiceOperationResult>()(z.strictObject({ full: z.boolean() }), true),
   'service.slipCopy': method<ServiceOperationResult>()(none, true),
   'service.journal': method<AuditView[]>()(
-    z.strictObject({ receiptId: id.optional(), paymentId: id.optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    z.strictObject({
+      receiptId: id.optional(),
+      /** What staff type or read: "3", "Чек № 3" (the newest receipt with that number) or a receipt id. */
+      receipt: z.string().trim().min(1).max(64).optional(),
+      paymentId: id.optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
     true,
   ),
-  'service.supportBundle': method<{ path: string }>()(none, true),
+  /** `removable`: the copy on a removable drive, when one is mounted. */
+  'service.supportBundle': method<{ path: string; removable?: string }>()(none, true),
   /** Quitting a kiosk needs the service PIN. */
   'app.quit': method<{ quitting: boolean }>()(z.strictObject({ pin: z.string().min(1).max(32) })),
   /** Running, or stopping (finishing what is at the pin pad; no new money): the `lifecycle` event tells changes. */

@@ -146,6 +146,8 @@ const auditView = z.object({
   toState: text.nullable(),
   event: text,
   detail: text.nullable(),
+  receiptNumber: z.number().int().nullable().describe("the receipt's short number of its day"),
+  amount: kopecks.nullable().describe("the payment's amount, or for a receipt event its total"),
 });
 
 const publicConfig = z.object({
@@ -199,11 +201,17 @@ export const OUTPUT_SCHEMAS = {
   'service.lock': z.object({ unlocked: z.boolean() }),
   'service.test': serviceOperationResult,
   'service.settle': serviceOperationResult.extend({ reconciliation: reconciliation.optional() }),
-  'service.reconciliationExport': z.object({ day: text, reconciliations: z.number().int(), csvPath: text, jsonPath: text }),
+  'service.reconciliationExport': z.object({
+    day: text,
+    reconciliations: z.number().int(),
+    csvPath: text,
+    jsonPath: text,
+    removable: z.array(text).optional().describe('the copies on a removable drive, when one is mounted'),
+  }),
   'service.report': serviceOperationResult,
   'service.slipCopy': serviceOperationResult,
   'service.journal': z.array(auditView),
-  'service.supportBundle': z.object({ path: text }),
+  'service.supportBundle': z.object({ path: text, removable: text.optional().describe('the copy on a removable drive, when one is mounted') }),
   'app.quit': z.object({ quitting: z.boolean() }),
   'config.get': publicConfig,
   'pinpad.health': pinpadHealth,

@@ -204,6 +204,10 @@ export interface AuditView {
   readonly toState: string | null;
   readonly event: string;
   readonly detail: string | null;
+  /** The receipt's short number of its day ("Чек № 3"). */
+  readonly receiptNumber: number | null;
+  /** Kopecks: the payment's amount, or for a receipt event its total. */
+  readonly amount: number | null;
 }
 
 export interface PublicConfig {
@@ -282,4 +286,6 @@ export interface ReconciliationExport {
   readonly reconciliations: number;
   readonly csvPath: string;
   readonly jsonPath: string;
+  /** The copies on a removable drive (CSV, JSON), when one is mounted. */
+  readonly removable?: readonly string[];
 }

@@ -11,7 +11,7 @@ import { EmulatorHost } from '../../native/emulator/host.js';
 import { DEMO_TIMING, NO_FAULTS, parseEmulatorArgs, resolveQuirks } from '../../native/emulator/options.js';
 import type { AppLifecycle, PinpadHealth, PublicConfig } from '../contract/types.js';
 import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolvePinpadTarget, type AppConfig } from './config.js';
-import { describeTarget, PinpadConnection, type PinpadTarget } from './connection.js';
+import { ConnectionLog, describeTarget, PinpadConnection, type PinpadTarget } from './connection.js';
 import { prepareFolder, prepareJournalFile, PRIVATE_DIR_MODE } from './data-dir.js';
 import { waitDrained, type DrainOutcome } from './drain.js';
 import type { HandlerDeps } from './handlers.js';
@@ -21,9 +21,12 @@ import { PinGuard } from './pin-guard.js';
 import { writeReconciliationExport } from './reconciliation-export.js';
 import { createLogger, createTraceWriter, type ServiceLogger, type TraceWriter } from './logger.js';
 import { PaymentService } from './payment-service.js';
+import { copyToRemovable } from './removable-media.js';
 import { writeSupportBundle } from './support-bundle.js';
 
 export interface ServiceAppOptions {
+  /** Where removable drives are mounted (default /media and /run/media); tests give a temporary tree. */
+  readonly mediaRoots?: readonly string[];
   /** The configuration file; absent = defaults (the built-in emulator). */
   readonly configPath?: string;
   /** Journal, logs, emulator device and support bundles live here. */
@@ -141,6 +144,8 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
   // With no [pinpad] section the emulator shows every flow, QR included.
   const qrSbp = config.pinpad.section === undefined ? true : config.pinpad.qrSBP;
   const healthListeners = new Set<(health: PinpadHealth) => void>();
+  // One line per change of the connection, and a periodic summary while it stays away (not one per retry).
+  const connectionLog = new ConnectionLog({ write: (level, fields, message) => logger[level](fields, message), now: () => Date.now() });
   const connection = new PinpadConnection({
     target,
     profile,
@@ -150,7 +155,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     responseTimeoutMs: (options.responseTimeoutSeconds ?? 45) * 1000,
     emulator: emulator !== undefined,
     onHealth: (health) => {
-      logger.info({ pinpad: health.state, problem: health.problem, target: health.target }, 'pin pad connection');
+      connectionLog.note(health);
       for (const listener of healthListeners) listener(health);
     },
     ...(trace ? { onTrace: (event) => trace.write(formatTrace(event)) } : {}),
@@ -273,8 +278,16 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     lifecycle: () => lifecycle,
     publicConfig,
     checkPin: (pin, caller, purpose) => pinGuard.check(pin, caller, purpose),
-    writeSupportBundle: () => writeSupportBundle({ outDir: join(options.dataDir, 'support'), logsDir, journal, config, health: connection.health }),
-    exportReconciliation: (day) => writeReconciliationExport({ outDir: join(options.dataDir, 'exports'), journal, ...(day ? { day } : {}) }),
+    writeSupportBundle: async () => {
+      const path = await writeSupportBundle({ outDir: join(options.dataDir, 'support'), logsDir, journal, config, health: connection.health });
+      const [copy] = copyToRemovable([path], options.mediaRoots) ?? [];
+      return { path, ...(copy ? { removable: copy } : {}) };
+    },
+    exportReconciliation: async (day) => {
+      const done = await writeReconciliationExport({ outDir: join(options.dataDir, 'exports'), journal, ...(day ? { day } : {}) });
+      const copies = copyToRemovable([done.csvPath, done.jsonPath], options.mediaRoots);
+      return copies ? { ...done, removable: copies } : done;
+    },
     quit: options.quit ?? (() => undefined),
     onHealth(listener) {
       healthListeners.add(listener);

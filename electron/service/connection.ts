@@ -286,3 +286,44 @@ export class PinpadConnection {
     this.#setHealth({ state: 'stopped' });
   }
 }
+
+/**
+ * The log of the pin pad's connection, rate-limited: one line per change of state (or of the
+ * problem named), and while nothing changes — a pin pad unplugged for hours is retried every
+ * second — one summary line per `summaryMs` with how many attempts there were, not a line each.
+ */
+export class ConnectionLog {
+  readonly #write: (level: 'info' | 'warn', fields: Record<string, unknown>, message: string) => void;
+  readonly #now: () => number;
+  readonly #summaryMs: number;
+  #last: { state: string; problem: string | undefined } | undefined;
+  #repeats = 0;
+  #since = 0;
+
+  constructor(options: { write: (level: 'info' | 'warn', fields: Record<string, unknown>, message: string) => void; now: () => number; summaryMs?: number }) {
+    this.#write = options.write;
+    this.#now = options.now;
+    this.#summaryMs = options.summaryMs ?? 60_000;
+  }
+
+  note(health: Pick<PinpadHealth, 'state' | 'problem' | 'target'>): void {
+    const now = this.#now();
+    const same = this.#last !== undefined && this.#last.state === health.state && this.#last.problem === health.problem;
+    if (!same) {
+      this.#flush(now);
+      this.#last = { state: health.state, problem: health.problem };
+      this.#since = now;
+      this.#write(health.state === 'connected' ? 'info' : 'warn', { pinpad: health.state, problem: health.problem, target: health.target }, 'pin pad connection');
+      return;
+    }
+    this.#repeats++;
+    if (now - this.#since >= this.#summaryMs) this.#flush(now);
+  }
+
+  #flush(now: number): void {
+    if (this.#repeats === 0 || !this.#last) return;
+    this.#write('warn', { pinpad: this.#last.state, problem: this.#last.problem, attempts: this.#repeats, seconds: Math.round((now - this.#since) / 1000) }, 'pin pad connection unchanged');
+    this.#repeats = 0;
+    this.#since = now;
+  }
+}

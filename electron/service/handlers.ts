@@ -19,7 +19,8 @@ export interface HandlerDeps {
    * wrong ones. Checked off the event loop; `caller` and `purpose` go to the audit trail.
    */
   checkPin(pin: string, caller: string, purpose: string): Promise<boolean>;
-  writeSupportBundle(): Promise<string>;
+  /** The bundle's path on this machine, and its copy on a removable drive when one is mounted. */
+  writeSupportBundle(): Promise<{ path: string; removable?: string }>;
   /** Writes a business day's reconciliations as CSV and JSON. */
   exportReconciliation(day: string | undefined): Promise<ReconciliationExport>;
   /** Ends the app (Electron) or the browser-mode process. */
@@ -67,13 +68,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'service.reconciliationExport': (input) => deps.exportReconciliation(input.day),
     'service.report': (input) => service.report(input.full),
     'service.slipCopy': () => service.slipCopy(),
-    'service.journal': (input) =>
-      deps.journal.audit({
-        ...(input.receiptId ? { receiptId: input.receiptId } : {}),
+    'service.journal': (input) => {
+      const receiptId = input.receipt !== undefined ? deps.journal.findReceiptId(input.receipt) : input.receiptId;
+      // A receipt that is not there has no entries (the screen says so), not the whole journal.
+      if (input.receipt !== undefined && receiptId === undefined) return [];
+      return deps.journal.audit({
+        ...(receiptId ? { receiptId } : {}),
         ...(input.paymentId ? { partId: input.paymentId } : {}),
         limit: input.limit ?? 200,
-      }),
-    'service.supportBundle': async () => ({ path: await deps.writeSupportBundle() }),
+      });
+    },
+    'service.supportBundle': () => deps.writeSupportBundle(),
     'app.quit': async (input, ctx) => {
       if (!(await deps.checkPin(input.pin, ctx.caller, 'app.quit'))) throw new ServiceError('forbidden', 'wrong service PIN');
       setTimeout(() => deps.quit(), 50);

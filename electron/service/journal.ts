@@ -1,4 +1,5 @@
 /** The journal: receipts, parts and their audit trail in SQLite (WAL, synchronous=FULL), written before the pin pad acts. */
+import type { AuditEvent } from '../contract/audit-events.js';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -18,7 +19,7 @@ import {
 } from './model.js';
 import { DAY_TOTALS_INDEX } from './day-totals.js';
 import { assignReceiptNumber, localDay, RECEIPT_NUMBERS_MIGRATION } from './receipt-numbers.js';
-import { RECEIPT_SEARCH_INDEXES, searchReceiptIds } from './receipt-search.js';
+import { RECEIPT_SEARCH_INDEXES, receiptIdFromText, searchReceiptIds } from './receipt-search.js';
 import { IDEMPOTENCY_MIGRATION } from './idempotency-store.js';
 
 /** Versioned migrations; each runs once, in order, inside a transaction. */
@@ -183,6 +184,10 @@ export interface AuditEntry {
   readonly toState: PartState | null;
   readonly event: string;
   readonly detail: string | null;
+  /** The receipt's short number of its day ("Чек № 3"), when it has one. */
+  readonly receiptNumber: number | null;
+  /** Kopecks: the part's amount, or for a receipt event the receipt's total. */
+  readonly amount: number | null;
 }
 
 export interface NewPart {
@@ -346,7 +351,7 @@ export class Journal {
   }
 
   /** Moves a part to a new state (checked) and records what the terminal said, in one commit. */
-  transition(id: string, to: PartState, outcome: PartOutcome = {}, event = 'state', detail?: string): Part {
+  transition(id: string, to: PartState, outcome: PartOutcome = {}, event: AuditEvent = 'state', detail?: string): Part {
     this.db.transaction(() => {
       const row = this.db.prepare('SELECT state, receipt_id FROM parts WHERE id = ?').get(id) as { state: PartState; receipt_id: string } | undefined;
       if (!row) throw new Error(`no payment ${id} in the journal`);
@@ -377,7 +382,7 @@ export class Journal {
   }
 
   /** Records something about a part without changing its state (QR shown, status polled ...). */
-  note(id: string, event: string, detail?: string, outcome: Pick<PartOutcome, 'qr'> = {}): void {
+  note(id: string, event: AuditEvent, detail?: string, outcome: Pick<PartOutcome, 'qr'> = {}): void {
     this.db.transaction(() => {
       const row = this.db.prepare('SELECT receipt_id FROM parts WHERE id = ?').get(id) as { receipt_id: string } | undefined;
       if (!row) throw new Error(`no payment ${id} in the journal`);
@@ -482,6 +487,11 @@ export class Journal {
     return searchReceiptIds(this.db, query);
   }
 
+  /** The receipt a staff member means by "3", "Чек № 3" (the newest with that number) or its id; undefined when none. */
+  findReceiptId(text: string): string | undefined {
+    return receiptIdFromText(this.db, text);
+  }
+
   audit(query: { partId?: string; receiptId?: string; limit?: number } = {}): AuditEntry[] {
     const limit = Math.min(Math.max(query.limit ?? 200, 1), 5000);
     const where: string[] = [];
@@ -495,7 +505,13 @@ export class Journal {
       args.push(query.receiptId);
     }
     const rows = this.db
-      .prepare(`SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
+      .prepare(
+        `SELECT a.*, n.number AS receipt_number, COALESCE(p.amount, r.total) AS amount FROM audit a
+         LEFT JOIN receipt_numbers n ON n.receipt_id = a.receipt_id
+         LEFT JOIN parts p ON p.id = a.part_id
+         LEFT JOIN receipts r ON r.id = a.receipt_id AND a.part_id IS NULL
+         ${where.length ? `WHERE ${where.map((w) => `a.${w}`).join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT ?`,
+      )
       .all(...args, limit) as Array<{
       id: number;
       at: string;
@@ -505,6 +521,8 @@ export class Journal {
       to_state: PartState | null;
       event: string;
       detail: string | null;
+      receipt_number: number | null;
+      amount: number | null;
     }>;
     return rows.map((r) => ({
       id: r.id,
@@ -515,10 +533,12 @@ export class Journal {
       toState: r.to_state,
       event: r.event,
       detail: r.detail,
+      receiptNumber: r.receipt_number,
+      amount: r.amount,
     }));
   }
 
-  #audit(entry: { receiptId?: string; partId?: string; fromState?: PartState; toState?: PartState; event: string; detail?: string | undefined }): void {
+  #audit(entry: { receiptId?: string; partId?: string; fromState?: PartState; toState?: PartState; event: AuditEvent; detail?: string | undefined }): void {
     this.db
       .prepare('INSERT INTO audit (at, receipt_id, part_id, from_state, to_state, event, detail) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(

@@ -3,6 +3,7 @@
  * Decides everything about money; the UI only sends intents. Recovery, late-payment watches,
  * refund rules and the pin-pad lock live in their own modules beside this one.
  */
+import type { AnswerSource } from '../contract/audit-events.js';
 import { EventEmitter } from 'node:events';
 import type { DriverEvent, PinpadDriver } from '../../native/inpas/driver.js';
 import { doneCondition, type PinpadResult } from '../../native/inpas/result.js';
@@ -320,7 +321,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
   }
 
   /** Records a terminal result for a part that is SENT (or UNKNOWN during recovery), live or late. */
-  #settleResult(part: Part, result: PinpadResult, what: string): Part {
+  #settleResult(part: Part, result: PinpadResult, what: AnswerSource): Part {
     const outcome = outcomeOf(result);
     let next: Part;
     if (result.status === 'approved') {

@@ -3,6 +3,7 @@
  * loop; after 5 wrong PINs in a row each further one locks the PIN for twice as long. The count
  * and the lock live in the journal (a restart does not reset them); every refusal is audited.
  */
+import type { AuditEvent } from '../contract/audit-events.js';
 import type Database from 'better-sqlite3';
 import { ServiceError } from './errors.js';
 import { verifyPinAsync } from './service-pin.js';
@@ -68,7 +69,7 @@ export class PinGuard {
     return { failures: row.failures, lockedUntil: locked ? row.locked_until! : undefined };
   }
 
-  #audit(event: string, detail: string): void {
+  #audit(event: AuditEvent, detail: string): void {
     this.#db
       .prepare('INSERT INTO audit (at, receipt_id, part_id, from_state, to_state, event, detail) VALUES (?, NULL, NULL, NULL, NULL, ?, ?)')
       .run(this.#now().toISOString(), event, detail);

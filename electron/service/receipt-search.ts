@@ -36,6 +36,8 @@ export function searchReceiptIds(db: Database.Database, query: { text?: string; 
     args.push(...values);
   };
   add('SELECT receipt_id AS id FROM parts WHERE rrn = ?', text);
+  const number = receiptNumberOf(text);
+  if (number !== undefined && !/^\d{1,9}$/.test(text)) add('SELECT receipt_id AS id FROM receipt_numbers WHERE number = ?', number);
   if (/^\d{1,9}$/.test(text)) {
     const n = Number(text);
     add('SELECT receipt_id AS id FROM receipt_numbers WHERE number = ?', n);
@@ -60,6 +62,23 @@ export function searchReceiptIds(db: Database.Database, query: { text?: string; 
   }
   const sql = `SELECT r.id FROM receipts r WHERE r.id IN (${branches.join(' UNION ')}) ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?`;
   return ids(db.prepare(sql).all(...args, limit));
+}
+
+/** "3", "№ 3", "Чек № 3", "Receipt no. 3": the number; undefined for anything else. */
+export function receiptNumberOf(text: string): number | undefined {
+  const match = /^(?:чек|receipt)?\s*(?:№|#|no\.?)?\s*(\d{1,9})$/iu.exec(text.trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The receipt meant by a short number (the newest receipt with it) or by its id; undefined when none. */
+export function receiptIdFromText(db: Database.Database, text: string): string | undefined {
+  const number = receiptNumberOf(text);
+  if (number !== undefined) {
+    const row = db.prepare('SELECT n.receipt_id AS id FROM receipt_numbers n JOIN receipts r ON r.id = n.receipt_id WHERE n.number = ? ORDER BY n.day DESC, r.created_at DESC LIMIT 1').get(number) as { id: string } | undefined;
+    return row?.id;
+  }
+  const id = text.trim().toLowerCase();
+  return db.prepare('SELECT id FROM receipts WHERE id = ?').get(id) ? id : undefined;
 }
 
 function fold(text: string): string {

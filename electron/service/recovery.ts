@@ -11,6 +11,7 @@
  * every retry interval, once the pin pad is free, until the deadline: the pin pad's operation
  * timeout after the first query that got no answer.
  */
+import type { AnswerSource, AuditEvent } from '../contract/audit-events.js';
 import type { DriverEvent, PinpadDriver } from '../../native/inpas/driver.js';
 import type { Message } from '../../native/inpas/message.js';
 import type { PinpadResult } from '../../native/inpas/result.js';
@@ -30,7 +31,7 @@ export interface RecoveryHost {
   /** The driver (throws while the pin pad is away). */
   driver(): PinpadDriver;
   /** Records a terminal result for a SENT or UNKNOWN part exactly as a live answer is recorded. */
-  settle(part: Part, result: PinpadResult, what: string): Part;
+  settle(part: Part, result: PinpadResult, what: AnswerSource): Part;
   afterMoney(receiptId: string): void;
   /** Marks the receipt paid when it is now exactly covered (journal only; safe inside a commit). */
   closeIfCovered(receiptId: string): void;
@@ -215,7 +216,7 @@ export class Recovery {
    * Ends a part declined or reversed; a QR payment gets its late-payment watch in the same commit
    * (a kill between the two would leave a declined QR that nothing watches).
    */
-  #endWatched(id: string, to: 'DECLINED' | 'REVERSED', outcome: PartOutcome, event: string, detail: string, watchReason: string): Part {
+  #endWatched(id: string, to: 'DECLINED' | 'REVERSED', outcome: PartOutcome, event: AuditEvent, detail: string, watchReason: string): Part {
     const journal = this.#journal;
     return journal.atomically(() => {
       const ended = journal.transition(id, to, outcome, event, detail);

@@ -37,7 +37,8 @@ export interface Texts {
 /** Texts in the current language. */
 export function useT(): Texts {
   const locale = useApp((s) => s.locale);
-  const audience = useApp((s) => (s.mode === 'kiosk' ? 'customer' : 'cashier'));
+  // Staff on a kiosk's service screen read the staff texts (what was refused and why).
+  const audience = useApp((s) => (s.mode === 'kiosk' && s.view !== 'service' ? 'customer' : 'cashier'));
   return useMemo(() => {
     const fn = ((key: TextKey, params?: TextParams) => t(locale, key, params)) as Texts;
     fn.msg = (message) => translate(locale, message);

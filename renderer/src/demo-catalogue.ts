@@ -26,3 +26,13 @@ export interface CartLine {
   readonly price: number;
   readonly quantity: number;
 }
+
+/**
+ * A receipt line's name in the screen's language. Receipt lines are journaled in Russian; a
+ * line of the demo catalogue (or the till's free amount, `freeName`) is shown in the chosen
+ * language, anything else (a POS core's own goods) as written.
+ */
+export function localLineName(name: string, locale: 'ru' | 'en', freeName: { readonly ru: string; readonly en: string }): string {
+  if (name === freeName.ru) return freeName[locale];
+  return DEMO_CATALOGUE.find((item) => item.name.ru === name)?.name[locale] ?? name;
+}

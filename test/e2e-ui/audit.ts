@@ -77,3 +77,30 @@ export async function auditScreen(page: Page): Promise<string[]> {
   for (const s of await smallTargets(page)) problems.push(`touch target ${s.what} is ${s.width}×${s.height} px (< ${MIN_TARGET_PX})`);
   return problems;
 }
+
+/**
+ * A customer's kiosk screen fits its viewport (the service screen, for staff, may scroll): the
+ * page does not scroll, and every visible button lies inside the viewport. Returns what does not.
+ */
+export async function belowTheFold(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    if (!document.body.classList.contains('mode-kiosk') || document.querySelector('.service')) return [];
+    const out = [];
+    const vh = window.innerHeight, vw = window.innerWidth;
+    const sh = document.scrollingElement.scrollHeight;
+    if (sh > vh + 1) out.push('the page scrolls: ' + sh + ' px tall in a ' + vh + ' px viewport');
+    const sw = document.scrollingElement.scrollWidth;
+    if (sw > vw + 1) out.push('the page scrolls sideways: ' + sw + ' px wide in a ' + vw + ' px viewport');
+    for (const el of document.querySelectorAll('button, [role=button]')) {
+      if (el.closest('[inert], [aria-hidden="true"]')) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.display === 'none') continue;
+      const b = el.getBoundingClientRect();
+      if (b.width === 0 && b.height === 0) continue;
+      if (b.top < -0.5 || b.left < -0.5 || b.bottom > vh + 0.5 || b.right > vw + 0.5) {
+        out.push('button "' + (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 40) + '" is outside the viewport (' + Math.round(b.left) + ',' + Math.round(b.top) + ' to ' + Math.round(b.right) + ',' + Math.round(b.bottom) + ')');
+      }
+    }
+    return out;
+  })()`)) as string[];
+}

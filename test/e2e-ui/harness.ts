@@ -17,7 +17,7 @@ import { hashPin } from '../../electron/service/config.js';
 import type { Ledger } from '../../native/emulator/bank.js';
 import type { EmulatorHost } from '../../native/emulator/host.js';
 import { startWebMode, UI_DIR, type WebMode } from '../../scripts/web.js';
-import { auditScreen } from './audit.js';
+import { auditScreen, belowTheFold } from './audit.js';
 
 export const TOKEN = 'e2e-ui-token-0123456789abcdefghij';
 export const PIN = '2468';
@@ -40,6 +40,8 @@ export interface UiOptions {
   readonly pin?: boolean;
   readonly emulatorArgs?: readonly string[];
   readonly responseTimeoutSeconds?: number;
+  /** Where removable drives are mounted (default: an empty temporary root, so no real drive is written). */
+  readonly mediaRoots?: readonly string[];
   /** Extra `#key=value` page options after the token. */
   readonly hash?: string;
 }
@@ -66,7 +68,8 @@ export interface Ui {
   /**
    * A screen state: saves test-output/screenshots/<test>-<n>-<name>[-portrait|-landscape].png
    * (a kiosk at both of its shapes, a till at its window) and audits every shape (axe: no
-   * serious or critical violation; touch targets ≥ 48 px), throwing what it found.
+   * serious or critical violation; touch targets ≥ 48 px) and, on a kiosk's customer screens,
+   * the fold: nothing scrolls and every button is inside the viewport. Throws what it found.
    */
   shot(name: string, options?: { audit?: boolean }): Promise<string[]>;
   /** Enters the staff PIN on the service screen and waits for the panel. */
@@ -163,6 +166,7 @@ export function e2e(): (test: string, options?: UiOptions) => Promise<Ui> {
         emulatorArgs: options.emulatorArgs ?? ['--fast'],
         ...(configPath ? { configPath } : {}),
         ...(options.responseTimeoutSeconds ? { responseTimeoutSeconds: options.responseTimeoutSeconds } : {}),
+        mediaRoots: options.mediaRoots ?? [join(dir, 'no-media')],
       });
       const emulator = web.app.emulator;
       if (!emulator) throw new Error('the built-in emulator did not start');
@@ -214,6 +218,7 @@ export function e2e(): (test: string, options?: UiOptions) => Promise<Ui> {
               await page.screenshot({ path, fullPage: true, animations: 'disabled' });
               paths.push(path);
               if (shotOptions.audit !== false) for (const p of await auditScreen(page)) problems.push(`${name}${suffix}: ${p}`);
+              if (shotOptions.audit !== false && viewport) for (const p of await belowTheFold(page)) problems.push(`${name}${suffix}: ${p}`);
             }
           } finally {
             if (!options.till) await page.setViewportSize(KIOSK_PORTRAIT);

@@ -149,16 +149,20 @@ describe('kiosk (customer) screens in Chromium', { timeout: 180_000 }, () => {
     expect(ui.pageErrors).toEqual([]);
   });
 
-  it('decline ("Отказ", nothing charged, the amount still due), then another method: QR pays it', async () => {
+  it('decline (discreet "Оплата не прошла", nothing charged, the amount still due), then another method: QR pays it', async () => {
     const ui = await start('kiosk decline then qr', { emulatorArgs: ['--fast', '--qr-pay-delay', '1500'] });
     const { page } = ui;
     await addToCart(ui, 'Шоколад');
     await payWith(ui, 'Оплата картой');
 
-    await ui.waitStatus('Отказ');
+    await ui.waitStatus('Оплата не прошла');
     const status = await ui.statusText();
     expect(status).toContain('Деньги не списаны');
-    expect(status).toContain('НЕДОСТАТОЧНО СРЕДСТВ');
+    expect(status).toContain('Банк не одобрил оплату');
+    // The bank's reason is not called out to the queue: it is small, for staff.
+    expect(status).not.toContain('НЕДОСТАТОЧНО СРЕДСТВ');
+    expect(status).not.toContain('Отказ');
+    expect(norm(await page.locator('.result__staff').textContent())).toBe('Для сотрудника: ОТКАЗ. НЕДОСТАТОЧНО СРЕДСТВ (код 51)');
     expect(status).not.toContain('Оплачено');
     await page.getByText('Попробуйте ещё раз или выберите другой способ оплаты').waitFor();
     expect(norm(await page.getByTestId('remaining').textContent())).toContain(rub(9_951));

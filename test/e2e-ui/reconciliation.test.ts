@@ -44,6 +44,13 @@ describe('close of day on the service screen', () => {
     );
     await ui.shot('difference-explained');
 
+    // The day is chosen by touch from the last two weeks (nothing typed): today, the first after "the last closed".
+    const picker = page.getByRole('combobox', { name: 'День', exact: true });
+    expect(await picker.locator('option').count()).toBe(15);
+    expect(norm(await picker.locator('option').first().textContent())).toBe('Последний закрытый день');
+    const today = (await picker.locator('option').nth(1).getAttribute('value'))!;
+    expect(today).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await picker.selectOption(today);
     await ui.button('Выгрузить сверку за день (CSV и JSON)').click();
     const done = page.locator('.reconciliation__export');
     await done.waitFor();

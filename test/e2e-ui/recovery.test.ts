@@ -52,10 +52,14 @@ describe('recovery screens in Chromium', { timeout: 180_000 }, () => {
     const row = page.locator('.unknowns .unknown');
     await row.first().waitFor();
     expect(await row.count()).toBe(1);
-    expect(norm(await row.textContent())).toContain(`карта · ${rub(15_000)} · результат неизвестен`);
+    // Staff words: the receipt's number and the amount, no internal id.
+    expect(norm(await row.textContent())).toContain(`Чек № 1 · ${rub(15_000)}`);
+    expect(norm(await row.textContent())).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
     await ui.shot('service-unknowns');
     await row.getByRole('button', { name: 'Запросить статус у пин-пада', exact: true }).click();
     await page.getByText('Операций с неизвестным результатом нет').waitFor();
+    // The query's result is said, not just the row gone.
+    expect(norm(await page.getByTestId('resolve-result').textContent())).toBe(`Чек № 1: деньги списаны — оплата ${rub(15_000)} учтена`);
     expect(await ui.statusText()).not.toContain('Не оплачивайте повторно');
 
     await ui.button('Вернуться к оплате').click();
@@ -76,18 +80,25 @@ describe('recovery screens in Chromium', { timeout: 180_000 }, () => {
   it('the pin pad unplugged while idle: "reconnecting" and a warning; after the replug "connected" and a payment works', async () => {
     const ui = await start('kiosk pinpad unplugged while idle');
     const { page } = ui;
-    await page.locator('[data-pinpad-state="connected"]').filter({ hasText: 'Пин-пад: подключён · эмулятор · терминал 00322346' }).waitFor();
+    // A customer's header: no terminal id, the emulator in customer words.
+    await page.locator('[data-pinpad-state="connected"]').filter({ hasText: 'Пин-пад: подключён' }).waitFor();
+    const header = norm(await page.locator('[data-pinpad-state]').textContent());
+    expect(header).toContain('Пин-пад: подключён');
+    expect(header).toContain('Демонстрационный режим — деньги не списываются');
+    expect(header).not.toMatch(/эмулятор|терминал|00322346/);
     await ui.shot('connected');
 
     await ui.emulator.unplug();
     await ui.waitPinpad('reconnecting');
     expect(norm(await page.locator('[data-pinpad-state]').textContent())).toContain('Пин-пад: нет связи, переподключение…');
-    await page.getByText('Оплата картой и по QR временно недоступна: пин-пад не подключён').waitFor();
+    // Before a cart is built: no goods to pick, a plain word about staff.
+    await page.getByRole('heading', { name: 'Оплата временно недоступна — обратитесь к сотруднику' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Добавить: Вода 0,5 л' }).count()).toBe(0);
     await ui.shot('reconnecting');
 
     await ui.emulator.replug();
     await ui.waitPinpad('connected');
-    expect(await page.getByText('Оплата картой и по QR временно недоступна').count()).toBe(0);
+    expect(await page.getByText('Оплата временно недоступна').count()).toBe(0);
     await ui.shot('reconnected');
 
     await page.getByRole('button', { name: 'Добавить: Вода 0,5 л' }).click();

@@ -25,9 +25,25 @@ async function remaining(ui: Ui, kopecks: number): Promise<void> {
 }
 
 /** Sale screen: the part amount, then the method button. */
-async function payPart(ui: Ui, roubles: string, method: 'Оплата картой' | 'Оплата QR СБП' | 'Оплата наличными'): Promise<void> {
+async function payPart(ui: Ui, roubles: string, method: 'Оплата картой' | 'Оплата QR СБП' | 'Оплата наличными', tendered?: string): Promise<void> {
   await ui.page.getByLabel('Сумма этой части, ₽').fill(roubles);
   await ui.button(method).click();
+  if (method !== 'Оплата наличными') return;
+  // Cash: what the customer handed over, and the change, before the part is recorded.
+  const dialog = ui.page.getByRole('dialog', { name: 'Оплата наличными' });
+  await dialog.waitFor();
+  if (tendered !== undefined) await dialog.getByLabel('Получено от покупателя, ₽').fill(tendered);
+  await ui.shot('cash-tendered');
+  await dialog.getByRole('button', { name: 'Принять наличные', exact: true }).click();
+}
+
+/** "Выполнить возврат", then the confirmation step with the amount. */
+async function confirmRefund(ui: Ui, kopecks: number): Promise<void> {
+  await ui.button('Выполнить возврат').click();
+  const dialog = ui.page.getByRole('dialog', { name: 'Подтвердите возврат' });
+  expect(norm(await dialog.textContent())).toContain(`Вернуть покупателю ${rub(kopecks)}?`);
+  await ui.shot('refund-confirm');
+  await dialog.getByRole('button', { name: `Да, вернуть ${rub(kopecks)}`, exact: true }).click();
 }
 
 /** A receipt paid in full by card at the sale screen; returns its id and short number. */
@@ -64,9 +80,12 @@ describe('till (cashier) screens in Chromium', { timeout: 180_000 }, () => {
     await eventually(async () => (await page.getByLabel('Сумма этой части, ₽').inputValue()) === '1000,00', 'the whole amount in the part field');
     await ui.shot('receipt-open');
 
-    await payPart(ui, '300', 'Оплата наличными');
+    await payPart(ui, '300', 'Оплата наличными', '500');
     await ui.waitStatus(`Оплачено наличными ${rub(30_000)}`);
     await remaining(ui, 70_000);
+    // Tendered 500, due 300: the change is on the till's screen; the cash part reads "получены".
+    expect(norm(await page.getByTestId('cash-given').textContent())).toContain('Сдача');
+    await page.getByTestId('cash-given').filter({ hasText: `Наличные приняты. Сдача: ${rub(20_000)}` }).waitFor();
     expect(await ui.statusText()).toContain(`Осталось оплатить ${rub(70_000)}`);
     await ui.shot('after-cash');
 
@@ -92,7 +111,8 @@ describe('till (cashier) screens in Chromium', { timeout: 180_000 }, () => {
     expect(await parts.count()).toBe(3);
     expect(await page.locator('[data-part-state="APPROVED"]').count()).toBe(3);
     const partTexts = (await parts.allTextContents()).map(norm);
-    expect(partTexts[0]).toContain(`наличные · ${rub(30_000)}`);
+    expect(partTexts[0]).toContain(`наличные · ${rub(30_000)} · получены`);
+    expect(partTexts[1]).toContain('одобрена');
     expect(partTexts[1]).toContain(`карта · ${rub(50_000)}`);
     expect(partTexts[2]).toContain(`СБП · ${rub(20_000)}`);
     const sums = await page.locator('.receipt__sums > div').allTextContents();
@@ -135,7 +155,11 @@ describe('till (cashier) screens in Chromium', { timeout: 180_000 }, () => {
     await ui.button('Проверить правила возврата').click();
     await row.waitFor();
 
+    // A confirmation step with the amount; going back sends nothing.
     await send.click();
+    await ui.page.getByRole('dialog', { name: 'Подтвердите возврат' }).getByRole('button', { name: 'Не возвращать', exact: true }).click();
+    expect(ui.ledger.refunds).toEqual([]);
+    await confirmRefund(ui, 20_000);
     await ui.waitStatus(`Возврат выполнен: ${rub(20_000)}`);
     await page.locator('.refund-item').filter({ hasText: `можно вернуть ${rub(30_000)}` }).waitFor();
     await ui.shot('refunded');
@@ -176,7 +200,7 @@ describe('till (cashier) screens in Chromium', { timeout: 180_000 }, () => {
     expect(ui.ledger.refunds).toEqual([]);
     await ui.shot('refund-rule-later-day');
 
-    await ui.button('Выполнить возврат').click();
+    await confirmRefund(ui, 50_000);
     await ui.waitStatus('Попросите покупателя приложить, вставить или провести карту');
     await ui.shot('refund-present-card');
     await ui.waitStatus(`Возврат выполнен: ${rub(50_000)}`);

@@ -98,12 +98,13 @@ describe('renderer store', () => {
     expect(kioskActions(r.store.getState()).has('retry')).toBe(true);
   });
 
-  it('a decline offers try again and another method; "Отказ" is in the status', async () => {
+  it('a decline offers try again and another method; the status says "Оплата не прошла" and a category, not the bank\'s words', async () => {
     const r = await rig();
     await cardPaymentRunning(r);
-    r.api.emit('payment', ev('P1', 'done', { part: part({ id: 'P1', state: 'DECLINED', text: 'НЕДОСТАТОЧНО СРЕДСТВ' }) }));
+    r.api.emit('payment', ev('P1', 'done', { part: part({ id: 'P1', state: 'DECLINED', text: 'ОТКАЗ. НЕДОСТАТОЧНО СРЕДСТВ', responseCode: '51' }) }));
     const s = r.store.getState();
-    expect(translate('ru', statusMessages(s)[0]!)).toContain('Отказ');
+    const said = statusMessages(s).map((m) => translate('ru', m));
+    expect(said).toEqual(['Оплата не прошла. Деньги не списаны', 'Банк не одобрил оплату']);
     expect([...kioskActions(s)].sort()).toEqual(['cancel-purchase', 'other-method', 'retry']);
     await r.store.getState().retry();
     expect(r.api.called('payment.start').at(-1)).toEqual({ receiptId: 'R1', method: 'card', amount: 15_000, idempotencyKey: A_KEY });

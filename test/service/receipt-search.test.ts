@@ -71,4 +71,21 @@ describe('receipt search', () => {
       journal.close();
     }
   });
+
+  it('"3", "№ 3" and "Чек № 3" mean the receipt a staff member reads on screen; the journal shows its number and amounts', () => {
+    const { journal, coffee, milk } = seeded();
+    try {
+      for (const text of ['3', '№ 3', 'Чек № 3', 'чек №3', ' Receipt no. 3 ']) expect(journal.findReceiptId(text), text).toBe(milk);
+      expect(journal.searchReceipts({ text: 'Чек № 1' })).toEqual([coffee]);
+      expect(journal.findReceiptId(coffee)).toBe(coffee);
+      expect(journal.findReceiptId('Чек № 99')).toBeUndefined();
+      expect(journal.findReceiptId('кофе')).toBeUndefined();
+      const rows = journal.audit({ receiptId: coffee });
+      expect(rows.every((r) => r.receiptNumber === 1)).toBe(true);
+      expect(rows.find((r) => r.event === 'receipt-opened')?.amount).toBe(25_000);
+      expect(rows.find((r) => r.event === 'sale-approved' || r.toState === 'APPROVED')?.amount).toBe(25_000);
+    } finally {
+      journal.close();
+    }
+  });
 });

@@ -85,7 +85,7 @@ describe('the data folder and its files belong to the service user only', () => 
       app.logger.info('a line');
       const receipt = app.service.openReceipt({ lines: [{ name: 'Хлеб', quantity: 1, amount: 100 }], total: 100 });
       expect(receipt.id).toBeTruthy();
-      const bundle = await app.writeSupportBundle();
+      const { path: bundle } = await app.writeSupportBundle();
       expect(mode(dataDir)).toBe(0o700);
       expect(mode(join(dataDir, 'logs'))).toBe(0o700);
       expect(mode(join(dataDir, 'support'))).toBe(0o700);

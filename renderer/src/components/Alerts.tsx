@@ -5,7 +5,7 @@ export function Alerts() {
   const t = useT();
   const error = useApp((s) => s.error);
   const notice = useApp((s) => s.notice);
-  const mode = useApp((s) => s.mode);
+  const staff = useApp((s) => s.mode === 'till' || s.view === 'service');
   const { clearError, clearNotice } = useActions();
   if (!error && !notice) return null;
   return (
@@ -13,7 +13,7 @@ export function Alerts() {
       {error ? (
         <div role="alert" className="alert alert--error" data-error-code={error.code}>
           <p className="alert__text">{t.error(error)}</p>
-          {mode === 'till' ? (
+          {staff ? (
             <p className="alert__detail">
               <code>{error.code}</code>: {error.message}
             </p>

@@ -14,6 +14,7 @@ export function Catalogue({ onProceed, proceedLabel, allowFree = false }: { onPr
   // A kiosk takes money only through the pin pad: no checkout while it is away (a till still has cash).
   const pinpadAway = useApp((s) => s.mode === 'kiosk' && s.health !== undefined && s.health.state !== 'connected');
   const closing = useApp(appClosing);
+  const till = useApp((s) => s.mode === 'till');
   const { addToCart, removeFromCart } = useActions();
   const total = cartTotal(cart);
   return (
@@ -34,7 +35,7 @@ export function Catalogue({ onProceed, proceedLabel, allowFree = false }: { onPr
         {allowFree ? <FreeAmount /> : null}
       </section>
       <section className="cart" aria-labelledby="cart-title">
-        <h2 id="cart-title">{t('cart.yourCart')}</h2>
+        <h2 id="cart-title">{t(till ? 'cart.tillTitle' : 'cart.yourCart')}</h2>
         {cart.length === 0 ? (
           <p className="muted">{t('cart.empty')}</p>
         ) : (

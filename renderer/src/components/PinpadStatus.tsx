@@ -9,15 +9,18 @@ export function PinpadStatus() {
   const mode = useApp((s) => s.mode);
   const state = !bridgeUp ? 'service-down' : (health?.state ?? 'unknown');
   const text = health ? t(PINPAD_STATE_TEXT[health.state] ?? 'pinpad.unknownState') : t('pinpad.unknownState');
+  // A customer sees no technical words: no terminal id, and the emulator as "demo mode — no money is taken".
+  const staff = mode === 'till';
   return (
     <div className={`pinpad pinpad--${state}`} data-pinpad-state={state}>
       <span className="pinpad__dot" aria-hidden="true" />
-      <span className="pinpad__text">
+      <span className={!staff && state === 'connected' ? 'pinpad__text sr-only' : 'pinpad__text'}>
         {t('pinpad.label')}: {bridgeUp ? text : t('pinpad.unknownState')}
-        {health?.emulator ? <span className="pinpad__badge"> · {t('pinpad.emulator')}</span> : null}
-        {health?.terminalId ? <span className="pinpad__terminal"> · {t('pinpad.terminal', { id: health.terminalId })}</span> : null}
-        {mode === 'till' && health?.problem && health.state !== 'connected' ? <span className="pinpad__problem"> · {health.problem}</span> : null}
+        {health?.emulator && staff ? <span className="pinpad__badge"> · {t('pinpad.emulatorStaff')}</span> : null}
+        {health?.terminalId && staff ? <span className="pinpad__terminal"> · {t('pinpad.terminal', { id: health.terminalId })}</span> : null}
+        {staff && health?.problem && health.state !== 'connected' ? <span className="pinpad__problem"> · {health.problem}</span> : null}
       </span>
+      {health?.emulator && !staff ? <span className="pinpad__demo">{t('pinpad.emulator')}</span> : null}
       {!bridgeUp ? <span className="pinpad__bridge">{t('app.bridgeDown')}</span> : null}
     </div>
   );

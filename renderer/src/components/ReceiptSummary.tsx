@@ -1,6 +1,8 @@
 /** Total, paid and — always visible while anything is due — the amount still to pay. */
 import type { Part, Receipt } from '../../../electron/contract/types.js';
-import { useT } from '../context.js';
+import { useApp, useT } from '../context.js';
+import { localLineName } from '../demo-catalogue.js';
+import { t as text } from '../i18n.js';
 import type { TextKey } from '../i18n.js';
 
 /**
@@ -9,6 +11,8 @@ import type { TextKey } from '../i18n.js';
  */
 export function ReceiptSummary({ receipt, showLines = false, hideDueWhileChecking = false }: { receipt: Receipt; showLines?: boolean; hideDueWhileChecking?: boolean }) {
   const t = useT();
+  const locale = useApp((s) => s.locale);
+  const freeName = { ru: text('ru', 'cart.freeName'), en: text('en', 'cart.freeName') };
   const checking = receipt.parts.filter((p) => p.kind === 'payment' && (p.state === 'UNKNOWN' || p.state === 'SENT' || p.state === 'INTENT')).reduce((sum, p) => sum + p.amount, 0);
   return (
     <section className="receipt" aria-label={receiptName(t, receipt)}>
@@ -16,8 +20,8 @@ export function ReceiptSummary({ receipt, showLines = false, hideDueWhileCheckin
         <ul className="receipt__lines" aria-label={t('receipt.lines')}>
           {receipt.lines.map((line, i) => (
             <li key={i}>
-              <span className="receipt__name" title={line.name}>
-                {line.name}
+              <span className="receipt__name" title={localLineName(line.name, locale, freeName)}>
+                {localLineName(line.name, locale, freeName)}
               </span>
               <span className="receipt__qty num">{line.quantity !== 1 ? `× ${line.quantity}` : ''}</span>
               <span className="num">{t.money(line.amount)}</span>
@@ -69,7 +73,7 @@ export function partLabel(t: ReturnType<typeof useT>, part: Part): string {
     kind: t(`part.kind.${part.kind}` as TextKey),
     method: t(`part.method.${part.method}` as TextKey),
     amount: t.money(part.amount),
-    state: t(`part.state.${part.state}` as TextKey),
+    state: t(part.method === 'cash' && part.kind === 'payment' && part.state === 'APPROVED' ? 'part.state.cash.APPROVED' : (`part.state.${part.state}` as TextKey)),
   });
   const extra = [part.switchedToSbp ? t('receipt.partSwitched') : undefined, part.cardMasked ? t('receipt.card', { card: part.cardMasked }) : undefined, part.rrn ? `RRN ${part.rrn}` : undefined, part.slipNumber ? t('receipt.slipNumber', { n: part.slipNumber }) : undefined].filter(Boolean);
   return extra.length ? `${base} · ${extra.join(' · ')}` : base;

@@ -12,8 +12,9 @@ import { PinpadWarning } from '../components/PinpadWarning.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
 import { paperReceiptText, SlipKeyLines } from '../components/SlipKeyLines.js';
 import { useActions, useApp, useT } from '../context.js';
-import { hasOpenWatch, kioskActions, moneyBackIfCancelled, paymentOutcome, paymentRunning, shownPaymentOf, type KioskAction } from '../store.js';
+import { hasOpenWatch, kioskActions, moneyBackIfCancelled, paymentOutcome, paymentRunning, shownPaymentOf, type AppState, type KioskAction } from '../store.js';
 import { MoreTime } from '../components/MoreTime.js';
+import { shownPayment } from '../store/payment-phases.js';
 import { ServiceScreen } from './ServiceScreen.js';
 
 function useKioskActions(): ReadonlySet<KioskAction> {
@@ -26,8 +27,19 @@ export function KioskScreen() {
   const running = useApp(paymentRunning);
   const hasReceipt = useApp((s) => s.receipt !== undefined);
   const t = useT();
+  // Before a cart is built: with the pin pad gone a kiosk cannot take money, so say so instead of the goods.
+  const unavailable = useApp((s) => !hasReceiptOrCart(s) && s.bridgeUp && s.health !== undefined && s.health.state !== 'connected' && s.health.state !== 'wrong-terminal-id');
   const { checkout } = useActions();
   if (view === 'service') return <ServiceScreen />;
+  if (unavailable && !running) {
+    return (
+      <div className="kiosk">
+        <section className="unavailable" aria-labelledby="unavailable-title">
+          <h2 id="unavailable-title">{t('pinpad.unavailableKiosk')}</h2>
+        </section>
+      </div>
+    );
+  }
   return (
     <div className="kiosk">
       {running ? null : <ClosingNotice />}
@@ -40,8 +52,21 @@ export function KioskScreen() {
   );
 }
 
+function hasReceiptOrCart(s: AppState): boolean {
+  return s.receipt !== undefined || s.cart.length > 0;
+}
+
+/** The pin pad's or bank's own words after a payment that did not go through: small, for staff. */
+function staffNote(s: AppState): { text: string; code: string | undefined } | undefined {
+  const p = shownPayment(s.payment);
+  if (p?.status !== 'done' || (p.outcome !== 'declined' && p.outcome !== 'failed') || !p.part.text) return undefined;
+  return { text: p.part.text, code: p.part.responseCode?.trim() || undefined };
+}
+
 function KioskReceipt() {
   const t = useT();
+  const noteText = useApp((s) => staffNote(s)?.text);
+  const noteCode = useApp((s) => staffNote(s)?.code);
   const receipt = useApp((s) => s.receipt);
   const outcome = useApp(paymentOutcome);
   const blocked = useApp((s) => s.receipt?.blockedReason !== undefined);
@@ -72,6 +97,7 @@ function KioskReceipt() {
       {help ? <p className="result__help">{help}</p> : null}
       <ReceiptSummary receipt={receipt} showLines hideDueWhileChecking />
       {receipt.state === 'paid' ? <SlipKeyLines receipt={receipt} /> : null}
+      {noteText ? <p className="result__staff">{noteCode ? t('result.forStaffCode', { text: noteText, code: noteCode }) : t('result.forStaff', { text: noteText })}</p> : null}
       <div className="actions">
         {actions.has('pay') ? (
           <button type="button" className="button button--primary button--wide" onClick={() => void checkout()}>

@@ -6,6 +6,7 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { Part, RefundPlanItem } from '../../../electron/contract/types.js';
+import { Modal } from '../components/Modal.js';
 import { PartsList, ReceiptSummary, receiptName } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
@@ -108,6 +109,9 @@ function RefundReceipt() {
   const payments = refundablePayments(receipt);
   const items = selectedRefundItems(f);
   const canPlan = !f.running && !f.planning && items !== undefined && items.length > 0;
+  // Money leaves the shop: one more step, with the amount, before anything is sent.
+  const [confirming, setConfirming] = useState(false);
+  const total = (items ?? []).reduce((sum, item) => sum + item.amount, 0);
   const id = useId();
   return (
     <section className="refund-receipt" aria-labelledby={`${id}-title`}>
@@ -157,9 +161,29 @@ function RefundReceipt() {
       <RefundPlan rows={f.plan?.rows} combined={f.plan?.combined} onOfferCash={(pid) => void refundOfferCash(pid)} parts={receipt.parts} />
       {!f.plan && items && items.length > 0 && !f.running ? <p className="muted">{t('refund.rulesFirst')}</p> : null}
       <div className="actions">
-        <button type="button" className="button button--danger" disabled={!allowed} onClick={() => void refundStart()}>
+        <button type="button" className="button button--danger" disabled={!allowed} onClick={() => setConfirming(true)}>
           {t('refund.start')}
         </button>
+        {confirming && allowed ? (
+          <Modal title={t('refund.confirmTitle')} onClose={() => setConfirming(false)}>
+            <p>{t('refund.confirmText', { amount: t.money(total) })}</p>
+            <div className="actions">
+              <button
+                type="button"
+                className="button button--danger"
+                onClick={() => {
+                  setConfirming(false);
+                  void refundStart();
+                }}
+              >
+                {t('refund.confirmYes', { amount: t.money(total) })}
+              </button>
+              <button type="button" className="button button--secondary" autoFocus onClick={() => setConfirming(false)}>
+                {t('refund.confirmNo')}
+              </button>
+            </div>
+          </Modal>
+        ) : null}
         {f.done ? (
           <button type="button" className="button button--secondary" onClick={refundReset}>
             {t('refund.again')}

@@ -2,8 +2,9 @@
  * The service screen's late-payment watches: QR payments that may still arrive, each with its
  * receipt, amount, reason and deadline, and ending a watch with a note (audited by the service).
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { LateWatchView } from '../../../electron/contract/types.js';
+import { NO_REASON, ReasonChoice, reasonText, type ReasonState } from '../components/ReasonChoice.js';
 import { useActions, useApp, useT } from '../context.js';
 
 export function LateWatches() {
@@ -34,14 +35,16 @@ function WatchRow({ watch }: { watch: LateWatchView }) {
   const t = useT();
   const locale = useApp((s) => s.locale);
   const { serviceEndLateWatch } = useActions();
-  const [note, setNote] = useState('');
-  const id = useId();
+  const [reason, setReason] = useState<ReasonState>(NO_REASON);
+  const [error, setError] = useState<string | undefined>(undefined);
   const receipt =
     watch.receiptShortNumber !== undefined ? t('receipt.title', { n: watch.receiptShortNumber }) : t('service.receiptId', { id: watch.receiptId });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (note.trim().length < 3) return;
-    void serviceEndLateWatch(watch.paymentId, note.trim());
+    const note = reasonText(t, reason);
+    setError(note ? undefined : reason.choice === 'reason.other' ? t('form.noteTooShort') : t('form.chooseReason'));
+    if (!note) return;
+    void serviceEndLateWatch(watch.paymentId, note);
   };
   return (
     <li className="unknown" data-part-id={watch.paymentId}>
@@ -55,12 +58,9 @@ function WatchRow({ watch }: { watch: LateWatchView }) {
       </p>
       {watch.state === 'watching' ? (
         <details>
-          <summary>{t('service.lateWatchEnd')}</summary>
-          <form className="manual" onSubmit={submit}>
-            <p className="field">
-              <label htmlFor={`${id}-note`}>{t('service.lateWatchNote')}</label>
-              <input id={`${id}-note`} value={note} minLength={3} maxLength={200} required onChange={(e) => setNote(e.target.value)} />
-            </p>
+          <summary className="summary-button">{t('service.lateWatchEnd')}</summary>
+          <form className="manual" onSubmit={submit} noValidate>
+            <ReasonChoice reasons={['reason.checkedReport', 'reason.checkedBank', 'reason.noPaymentInApp']} state={reason} onChange={setReason} error={error} />
             <button type="submit" className="button button--danger">
               {t('service.lateWatchEndSave')}
             </button>

@@ -5,7 +5,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Explanation, Reconciliation, ReconciliationExport, TotalKind } from '../../../electron/contract/types.js';
 import { DataTable } from '../components/DataTable.js';
-import { useActions, useT } from '../context.js';
+import { useNow } from '../components/useNow.js';
+import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
 
 const KINDS: readonly TotalKind[] = ['cardSales', 'sbpSales', 'voids', 'refunds'];
@@ -69,8 +70,21 @@ export function ReconciliationView({ rec }: { rec: Reconciliation }) {
   );
 }
 
+/** The last `count` local days, newest first, as YYYY-MM-DD. */
+export function recentDays(now: number, count: number): string[] {
+  const days: string[] = [];
+  const d = new Date(now);
+  for (let i = 0; i < count; i++) {
+    days.push(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`);
+    d.setDate(d.getDate() - 1);
+  }
+  return days;
+}
+
 export function ReconciliationExportForm() {
   const t = useT();
+  const locale = useApp((s) => s.locale);
+  const now = useNow(60_000);
   const id = useId();
   const { serviceExportReconciliation } = useActions();
   const [day, setDay] = useState('');
@@ -81,17 +95,26 @@ export function ReconciliationExportForm() {
     void serviceExportReconciliation(day.trim() || undefined).then(setDone);
   };
   return (
-    <form className="search" onSubmit={submit}>
+    <form className="search" onSubmit={submit} noValidate>
+      {/* A day chosen by touch: the last two weeks, nothing typed. */}
       <p className="field">
         <label htmlFor={`${id}-day`}>{t('service.recExportDay')}</label>
-        <input id={`${id}-day`} value={day} maxLength={10} pattern="\d{4}-\d{2}-\d{2}" autoComplete="off" onChange={(e) => setDay(e.target.value)} />
+        <select id={`${id}-day`} value={day} onChange={(e) => setDay(e.target.value)}>
+          <option value="">{t('service.recExportLastDay')}</option>
+          {recentDays(now, 14).map((d) => (
+            <option key={d} value={d}>
+              {new Date(`${d}T12:00:00`).toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric' })}
+            </option>
+          ))}
+        </select>
       </p>
       <button type="submit" className="button button--secondary">
         {t('service.recExport')}
       </button>
       {done ? (
         <p className="reconciliation__export">
-          {t('service.recExportDone', { day: done.day, n: done.reconciliations, csv: done.csvPath, json: done.jsonPath })}
+          {t('service.recExportDone', { day: done.day, n: done.reconciliations, csv: done.csvPath, json: done.jsonPath })}{' '}
+          {done.removable ? t('service.exportRemovable', { paths: done.removable.join(', ') }) : t('service.exportKept')}
         </p>
       ) : null}
     </form>

@@ -4,14 +4,13 @@
  * outcomes, late-payment watches, journal search, a support bundle, and quitting a kiosk.
  */
 import { useId, useState, type FormEvent } from 'react';
-import type { Part } from '../../../electron/contract/types.js';
-import { DataTable } from '../components/DataTable.js';
-import { partLabel } from '../components/ReceiptSummary.js';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
 import { serviceOpLabel, type ServiceOp } from '../store.js';
+import { Journal } from './ServiceJournal.js';
 import { LateWatches } from './ServiceLateWatches.js';
 import { ReconciliationExportForm, ReconciliationView, reconciliationOf } from './ServiceReconciliation.js';
+import { Unknowns } from './ServiceUnknowns.js';
 
 export function ServiceScreen() {
   const unlocked = useApp((s) => s.service.unlocked);
@@ -130,7 +129,7 @@ function StatusInfo() {
   const health = useApp((s) => s.health);
   const config = useApp((s) => s.config);
   const rows: [TextKey, string][] = [
-    ['service.connection', health ? `${t(`pinpad.${health.state}` as TextKey)} · ${health.target}${health.emulator ? ` · ${t('pinpad.emulator')}` : ''}${health.problem ? ` · ${health.problem}` : ''}` : '—'],
+    ['service.connection', health ? `${t(`pinpad.${health.state}` as TextKey)} · ${health.target}${health.emulator ? ` · ${t('pinpad.emulatorStaff')}` : ''}${health.problem ? ` · ${health.problem}` : ''}` : '—'],
     ['service.terminalId', health?.terminalId ?? config?.terminalId ?? '—'],
     ['service.model', health?.model ?? '—'],
     ['service.profile', config?.profileName ?? '—'],
@@ -192,143 +191,11 @@ function Operations() {
   );
 }
 
-function Unknowns() {
-  const t = useT();
-  const unknowns = useApp((s) => s.service.unknowns);
-  const busy = useApp((s) => s.service.busy);
-  const { serviceUnknowns, serviceResolve } = useActions();
-  return (
-    <section aria-labelledby="svc-unknown">
-      <h3 id="svc-unknown">{t('service.unknowns')}</h3>
-      <div className="actions">
-        <button type="button" className="button button--secondary" onClick={() => void serviceUnknowns()}>
-          {t('service.unknownsLoad')}
-        </button>
-        {unknowns && unknowns.length > 0 ? (
-          <button type="button" className="button button--primary" disabled={busy !== undefined} onClick={() => void serviceResolve()}>
-            {t('service.resolveAll')}
-          </button>
-        ) : null}
-      </div>
-      {unknowns && unknowns.length === 0 ? <p className="muted">{t('service.unknownsNone')}</p> : null}
-      {unknowns && unknowns.length > 0 ? (
-        <ul className="unknowns">
-          {unknowns.map((part) => (
-            <UnknownRow key={part.id} part={part} />
-          ))}
-        </ul>
-      ) : null}
-    </section>
-  );
-}
-
-function UnknownRow({ part }: { part: Part }) {
-  const t = useT();
-  const busy = useApp((s) => s.service.busy);
-  const { serviceResolve, serviceResolveManually } = useActions();
-  const [decision, setDecision] = useState<'approved' | 'declined'>('declined');
-  const [note, setNote] = useState('');
-  const [rrn, setRrn] = useState('');
-  const id = useId();
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (note.trim().length < 3) return;
-    void serviceResolveManually({ paymentId: part.id, decision, note: note.trim(), ...(rrn.trim() ? { rrn: rrn.trim() } : {}) });
-  };
-  return (
-    <li className="unknown" data-part-id={part.id}>
-      <p>
-        <strong>{t('service.receiptId', { id: part.receiptId })}</strong> · {partLabel(t, part)} · {part.id}
-        {part.ecrNumber !== undefined ? ` · ECR ${part.ecrNumber}` : ''}
-      </p>
-      <div className="actions">
-        <button type="button" className="button button--primary" disabled={busy !== undefined} onClick={() => void serviceResolve(part.id)}>
-          {t('service.resolve')}
-        </button>
-      </div>
-      {part.state === 'UNKNOWN' ? (
-        <details>
-          <summary>{t('service.manual')}</summary>
-          <form className="manual" onSubmit={submit}>
-            <fieldset>
-              <legend className="sr-only">{t('service.manual')}</legend>
-              <p className="check">
-                <input id={`${id}-d`} type="radio" name={`${id}-decision`} checked={decision === 'declined'} onChange={() => setDecision('declined')} />
-                <label htmlFor={`${id}-d`}>{t('service.manualDeclined')}</label>
-              </p>
-              <p className="check">
-                <input id={`${id}-a`} type="radio" name={`${id}-decision`} checked={decision === 'approved'} onChange={() => setDecision('approved')} />
-                <label htmlFor={`${id}-a`}>{t('service.manualApproved')}</label>
-              </p>
-            </fieldset>
-            <p className="field">
-              <label htmlFor={`${id}-note`}>{t('service.manualNote')}</label>
-              <input id={`${id}-note`} value={note} minLength={3} maxLength={500} required onChange={(e) => setNote(e.target.value)} />
-            </p>
-            <p className="field">
-              <label htmlFor={`${id}-rrn`}>{t('service.manualRrn')}</label>
-              <input id={`${id}-rrn`} value={rrn} maxLength={12} pattern="[0-9A-Za-z]{1,12}" onChange={(e) => setRrn(e.target.value)} />
-            </p>
-            <button type="submit" className="button button--danger">
-              {t('service.manualSave')}
-            </button>
-          </form>
-        </details>
-      ) : null}
-    </li>
-  );
-}
-
-function Journal() {
-  const t = useT();
-  const journal = useApp((s) => s.service.journal);
-  const { serviceJournal } = useActions();
-  const [receiptId, setReceiptId] = useState('');
-  const [paymentId, setPaymentId] = useState('');
-  const id = useId();
-  const columns = t('service.journalColumns').split('|');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void serviceJournal({ ...(receiptId.trim() ? { receiptId: receiptId.trim() } : {}), ...(paymentId.trim() ? { paymentId: paymentId.trim() } : {}) });
-  };
-  return (
-    <section aria-labelledby="svc-journal">
-      <h3 id="svc-journal">{t('service.journal')}</h3>
-      <form className="search" onSubmit={submit} role="search">
-        <p className="field">
-          <label htmlFor={`${id}-r`}>{t('service.journalReceipt')}</label>
-          <input id={`${id}-r`} value={receiptId} autoComplete="off" onChange={(e) => setReceiptId(e.target.value)} />
-        </p>
-        <p className="field">
-          <label htmlFor={`${id}-p`}>{t('service.journalPayment')}</label>
-          <input id={`${id}-p`} value={paymentId} autoComplete="off" onChange={(e) => setPaymentId(e.target.value)} />
-        </p>
-        <button type="submit" className="button button--primary">
-          {t('service.journalShow')}
-        </button>
-      </form>
-      {journal && journal.length === 0 ? <p className="muted">{t('service.journalEmpty')}</p> : null}
-      {journal && journal.length > 0 ? (
-        <DataTable labelledBy="svc-journal" columns={columns}>
-          {journal.map((row, i) => (
-            <tr key={i}>
-              <td>{row.at.replace('T', ' ').slice(0, 19)}</td>
-              <td>{row.receiptId ?? ''}</td>
-              <td>{row.partId ?? ''}</td>
-              <td>{row.event}</td>
-              <td>{row.fromState || row.toState ? `${row.fromState ?? '∅'} → ${row.toState ?? '∅'}` : ''}</td>
-              <td>{row.detail ?? ''}</td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : null}
-    </section>
-  );
-}
-
 function Housekeeping() {
   const t = useT();
+  const mode = useApp((s) => s.mode);
   const bundlePath = useApp((s) => s.service.bundlePath);
+  const bundleRemovable = useApp((s) => s.service.bundleRemovable);
   const { serviceBundle, quitApp } = useActions();
   const [pin, setPin] = useState('');
   const id = useId();
@@ -342,7 +209,11 @@ function Housekeeping() {
           {t('service.bundle')}
         </button>
       </div>
-      {bundlePath ? <p>{t('service.bundleDone', { path: bundlePath })}</p> : null}
+      {bundlePath ? (
+        <p className="op-note" data-testid="bundle-done">
+          {bundleRemovable ? t('service.bundleRemovable', { path: bundleRemovable }) : t('service.bundleKept', { path: bundlePath })}
+        </p>
+      ) : null}
       <form
         className="search"
         onSubmit={(e) => {
@@ -354,6 +225,7 @@ function Housekeeping() {
           <label htmlFor={`${id}-quit`}>{t('service.pin')}</label>
           <input id={`${id}-quit`} type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />
         </p>
+        {mode === 'kiosk' ? <Keypad value={pin} onChange={setPin} /> : null}
         <button type="submit" className="button button--danger" disabled={!pin}>
           {t('service.quit')}
         </button>

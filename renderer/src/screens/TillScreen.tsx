@@ -5,6 +5,7 @@
  */
 import { useEffect, useId, useState } from 'react';
 import type { PartMethod } from '../../../electron/contract/types.js';
+import { CashDialog } from '../components/CashDialog.js';
 import { Catalogue } from '../components/Catalogue.js';
 import { ClosingNotice } from '../components/ClosingNotice.js';
 import { Modal } from '../components/Modal.js';
@@ -101,7 +102,11 @@ function PartForm() {
   const remaining = receipt?.remaining ?? 0;
   const [text, setText] = useState(() => kopecksToInput(remaining, locale));
   const [problem, setProblem] = useState<string | undefined>();
+  // Cash: the amount being taken (the dialog asks what was handed over), then the change to give.
+  const [cashFor, setCashFor] = useState<number | undefined>();
+  const [change, setChange] = useState<number | undefined>();
   const id = useId();
+  useEffect(() => setChange(undefined), [receipt?.id]);
 
   // A new remainder (a part was paid) refills the field with it.
   useEffect(() => {
@@ -109,6 +114,7 @@ function PartForm() {
     setProblem(undefined);
   }, [remaining, receipt?.id, locale]);
 
+  const changeNote = change !== undefined ? <p className="done-note" data-testid="cash-given">{t('cash.changeGiven', { amount: t.money(change) })}</p> : null;
   if (!receipt || running) return null;
   const blocked = receipt.blockedReason !== undefined || hasUnresolvedParts(receipt) || outcome === 'unknown';
 
@@ -116,6 +122,7 @@ function PartForm() {
     return (
       <div className="actions">
         {receipt.state === 'paid' ? <p className="done-note">{t('till.receiptDone')}</p> : null}
+        {changeNote}
         <button type="button" className="button button--primary" autoFocus onClick={finish}>
           {t('till.newReceipt')}
         </button>
@@ -144,7 +151,9 @@ function PartForm() {
       return;
     }
     setProblem(undefined);
-    void startPayment(method, amount);
+    setChange(undefined);
+    if (method === 'cash') setCashFor(amount);
+    else void startPayment(method, amount);
   };
 
   return (
@@ -185,6 +194,18 @@ function PartForm() {
           {t('action.cash')}
         </button>
       </div>
+      {changeNote}
+      {cashFor !== undefined ? (
+        <CashDialog
+          amount={cashFor}
+          onClose={() => setCashFor(undefined)}
+          onTake={(given) => {
+            setCashFor(undefined);
+            setChange(given);
+            void startPayment('cash', cashFor);
+          }}
+        />
+      ) : null}
       <div className="actions actions--end">
         <button type="button" className="button button--danger" disabled={busy || closing} onClick={requestCancelReceipt}>
           {t('till.cancelReceipt')}

@@ -17,8 +17,20 @@ interface ServiceState {
   readonly lastOp: { readonly op: ServiceOp; readonly result: ServiceOperationResult } | undefined;
   readonly journal: readonly AuditView[] | undefined;
   readonly unknowns: readonly Part[] | undefined;
+  /** Per unknown payment: its receipt's short number and the journal's last words about it. */
+  readonly unknownInfo: Readonly<Record<string, UnknownInfo>>;
+  /** What the last status query found (the parts it asked about, as they are now). */
+  readonly resolveResult: readonly Part[] | undefined;
   readonly lateWatches: readonly LateWatchView[] | undefined;
   readonly bundlePath: string | undefined;
+  /** The bundle's copy on a removable drive, when one was mounted. */
+  readonly bundleRemovable: string | undefined;
+}
+
+export interface UnknownInfo {
+  readonly receiptNumber: number | undefined;
+  /** The newest thing the pin pad (or the service about it) said, from the journal. */
+  readonly lastWords: string | undefined;
 }
 
 export interface ServiceSliceState {
@@ -29,7 +41,7 @@ export interface ServiceActions {
   serviceUnlock(pin: string): Promise<boolean>;
   serviceLock(): Promise<void>;
   serviceRun(op: ServiceOp): Promise<void>;
-  serviceJournal(filter: { receiptId?: string; paymentId?: string }): Promise<void>;
+  serviceJournal(filter: { receipt?: string; receiptId?: string; paymentId?: string }): Promise<void>;
   serviceUnknowns(): Promise<void>;
   serviceResolve(paymentId?: string): Promise<void>;
   serviceResolveManually(input: { paymentId: string; decision: 'approved' | 'declined'; note: string; rrn?: string }): Promise<boolean>;
@@ -49,8 +61,11 @@ const INITIAL_SERVICE: ServiceState = {
   lastOp: undefined,
   journal: undefined,
   unknowns: undefined,
+  unknownInfo: {},
+  resolveResult: undefined,
   lateWatches: undefined,
   bundlePath: undefined,
+  bundleRemovable: undefined,
 };
 
 const SERVICE_OP_LABEL: Readonly<Record<ServiceOp, TextKey>> = {
@@ -118,6 +133,7 @@ export function createServiceSlice(kit: Kit): ServiceSliceState & ServiceActions
     async serviceJournal(filter) {
       try {
         const journal = await api.invoke('service.journal', {
+          ...(filter.receipt ? { receipt: filter.receipt } : {}),
           ...(filter.receiptId ? { receiptId: filter.receiptId } : {}),
           ...(filter.paymentId ? { paymentId: filter.paymentId } : {}),
           limit: 200,
@@ -130,7 +146,17 @@ export function createServiceSlice(kit: Kit): ServiceSliceState & ServiceActions
 
     async serviceUnknowns() {
       try {
-        patch({ unknowns: await api.invoke('unknown.list', {}) });
+        const unknowns = await api.invoke('unknown.list', {});
+        const info: Record<string, UnknownInfo> = {};
+        for (const part of unknowns) {
+          const rows = await api.invoke('service.journal', { paymentId: part.id, limit: 50 });
+          info[part.id] = {
+            receiptNumber: rows.find((r) => r.receiptNumber !== null)?.receiptNumber ?? undefined,
+            lastWords: part.text ?? rows.find((r) => r.detail)?.detail ?? undefined,
+          };
+        }
+        // Kept for parts just resolved: the query's result still names their receipts.
+        patch({ unknowns, unknownInfo: { ...get().service.unknownInfo, ...info } });
       } catch (error) {
         kit.fail(error);
       }
@@ -138,9 +164,9 @@ export function createServiceSlice(kit: Kit): ServiceSliceState & ServiceActions
 
     async serviceResolve(paymentId) {
       if (get().service.busy) return;
-      patch({ busy: 'resolve' });
+      patch({ busy: 'resolve', resolveResult: undefined });
       try {
-        await api.invoke('unknown.resolve', paymentId ? { paymentId } : {});
+        patch({ resolveResult: await api.invoke('unknown.resolve', paymentId ? { paymentId } : {}) });
       } catch (error) {
         kit.fail(error);
       } finally {
@@ -194,8 +220,8 @@ export function createServiceSlice(kit: Kit): ServiceSliceState & ServiceActions
 
     async serviceBundle() {
       try {
-        const { path } = await api.invoke('service.supportBundle', {});
-        patch({ bundlePath: path });
+        const { path, removable } = await api.invoke('service.supportBundle', {});
+        patch({ bundlePath: path, bundleRemovable: removable });
       } catch (error) {
         kit.fail(error);
       }

@@ -3,6 +3,7 @@
  * result, the refund's, the service operation's, or the receipt's.
  */
 import type { Part } from '../../../electron/contract/types.js';
+import { declineReason } from '../decline.js';
 import type { Message, TextKey } from '../i18n.js';
 import { paymentRunning } from './payment.js';
 import { shownPayment, type DonePayment, type SentPayment } from './payment-phases.js';
@@ -48,9 +49,12 @@ function paymentStatus(s: AppState, p: SentPayment): Message[] {
     case 'approved':
       return afterApproval(s, p);
     case 'declined':
-      return p.part.text ? [{ key: 'result.declined' }, { key: 'result.bankSays', params: { text: p.part.text } }] : [{ key: 'result.declined' }];
-    case 'failed':
-      return [{ key: 'result.failed' }];
+    case 'failed': {
+      // Discreet: "did not go through" and a short category; the bank's own words only for a cashier (a kiosk shows them small, for staff).
+      const out: Message[] = [{ key: p.outcome === 'declined' ? 'result.declined' : 'result.failed' }, { key: `result.reason.${declineReason(p.part)}` }];
+      if (s.mode === 'till' && p.part.text) out.push({ key: 'result.bankSays', params: { text: p.part.text } });
+      return out;
+    }
     case 'cancelled':
       return [{ key: 'result.cancelled' }];
     case 'reversed':
