@@ -189,10 +189,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
 
   // Up to 1 MiB reaches the dispatcher, which refuses anything over MAX_PAYLOAD_BYTES with a clear
-  // error; a larger frame closes the socket (1009) before it is buffered.
+  // error; a larger frame closes the socket (1009) before it is buffered. No per-message deflate
+  // (ws's default, stated here so that it stays): on loopback it saves nothing, and each
+  // connection's zlib contexts are native memory that fragments over weeks of running.
   const wss = new WebSocketServer({
     server,
     path: BRIDGE_PATH,
+    perMessageDeflate: false,
     maxPayload: 16 * MAX_PAYLOAD_BYTES,
     verifyClient: (info: { req: http.IncomingMessage }) => hosts.has(String(info.req.headers.host ?? '').toLowerCase()),
   });

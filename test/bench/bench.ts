@@ -2,6 +2,7 @@
  * npm run bench — performance figures, measured in one run on this machine (shared, noisy):
  * compare the ratios, not the absolute numbers. `npm run bench -- --quick` prints every row in
  * a few seconds without judging goals; the test suite runs it so the bench cannot rot.
+ * `--only soak,journal` runs only the named groups (codec, e2e, journal, rss, soak, ui, restart).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +24,17 @@ import { soakBench } from './soak-bench.js';
 import { bundleSize, uiPayments } from './ui-bench.js';
 import { UI_DIR } from '../../scripts/web.js';
 
-const options: BenchOptions = { quick: process.argv.slice(2).includes('--quick') };
+const args = process.argv.slice(2);
+const options: BenchOptions = { quick: args.includes('--quick') };
+const GROUPS = ['codec', 'e2e', 'journal', 'rss', 'soak', 'ui', 'restart'] as const;
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').filter(Boolean) : [...GROUPS];
+const unknown = only.filter((name) => !(GROUPS as readonly string[]).includes(name));
+if (only.length === 0 || unknown.length > 0) {
+  console.error(`bench: --only takes a comma-separated list of ${GROUPS.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
+  process.exit(2);
+}
+const runs = (group: (typeof GROUPS)[number]): boolean => only.includes(group);
 const rows: Array<[string, string, string]> = [];
 function row(name: string, value: string, note = ''): void {
   rows.push([name, value, note]);
@@ -143,26 +154,40 @@ async function echoBaseline(dir: string, steps: Step[]): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  codecBench();
+  if (runs('codec')) codecBench();
   const dir = mkdtempSync(join(tmpdir(), 'pinpad-bench-'));
   try {
-    const e2e = await endToEnd(dir);
-    row(
-      'end to end: card sale, driver ↔ emulator over a pty',
-      `${e2e.txPerSecond.toFixed(1)} tx/s`,
-      `${e2e.perTxMs.toFixed(2)} ms per transaction, emulator delays 0`,
-    );
-    const echo = await echoBaseline(dir, e2e.steps);
-    const bytes = e2e.steps.reduce((sum, s) => sum + s.bytes.length, 0);
-    row('bare pty echo of the same exchange', `${echo.toFixed(2)} ms`, `${e2e.steps.length} writes, ${bytes} B, same order and direction`);
-    const ratio = e2e.perTxMs / echo;
-    row('ratio transaction / bare echo', `${ratio.toFixed(2)}×`, goal(options, '≤ 2×', ratio <= 2));
-    await journalBench(row, options, dir);
+    if (runs('e2e')) await endToEndRows(dir);
+    if (runs('journal')) await journalBench(row, options, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  await rssBench(row, options);
-  await soakBench(row, options);
+  if (runs('rss')) await rssBench(row, options);
+  if (runs('soak')) await soakBench(row, options);
+  if (runs('ui')) await uiRows();
+  if (runs('restart')) rows.push(await (await import('./restart-bench.js')).restartRow(options));
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'value', 'note'][i]!.length));
+  const line = (r: readonly string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(['measure', 'value', 'note']));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+async function endToEndRows(dir: string): Promise<void> {
+  const e2e = await endToEnd(dir);
+  row(
+    'end to end: card sale, driver ↔ emulator over a pty',
+    `${e2e.txPerSecond.toFixed(1)} tx/s`,
+    `${e2e.perTxMs.toFixed(2)} ms per transaction, emulator delays 0`,
+  );
+  const echo = await echoBaseline(dir, e2e.steps);
+  const bytes = e2e.steps.reduce((sum, s) => sum + s.bytes.length, 0);
+  row('bare pty echo of the same exchange', `${echo.toFixed(2)} ms`, `${e2e.steps.length} writes, ${bytes} B, same order and direction`);
+  const ratio = e2e.perTxMs / echo;
+  row('ratio transaction / bare echo', `${ratio.toFixed(2)}×`, goal(options, '≤ 2×', ratio <= 2));
+}
+
+async function uiRows(): Promise<void> {
   // A quick run uses the UI the test run has just built; a full run builds it.
   if (!options.quick || !existsSync(UI_DIR)) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
   const size = bundleSize();
@@ -185,12 +210,6 @@ async function main(): Promise<void> {
       `min ${ms(Math.min(...shown))}, max ${ms(Math.max(...shown))} over ${shown.length} card payments, Chromium`,
     );
   }
-  rows.push(await (await import('./restart-bench.js')).restartRow(options));
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'value', 'note'][i]!.length));
-  const line = (r: readonly string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(['measure', 'value', 'note']));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
 }
 
 await main();

@@ -9,6 +9,9 @@
  *
  * Log retention is by age (`logs.retentionDays`), so the soak checks it as such: halfway through
  * it dates every rotated file two days back (retentionDays = 1); a later rotation must delete them.
+ *
+ * `SOAK_NODE_FLAGS` (environment) adds V8/Node flags to the service's command line, to weigh a flag
+ * before it goes into the app's launch lines (e.g. `--max-semi-space-size=4`); the row names them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
@@ -106,6 +109,7 @@ function signed(value: number, digits: number): string {
 /** `custom` changes the plan (for a longer or shorter look at one figure by hand). */
 export async function soakBench(row: Row, options: BenchOptions, custom: Partial<SoakPlan> = {}): Promise<void> {
   const { payments, baseline, window, maxSizeMB } = { ...plan(options), ...custom };
+  const nodeFlags = (process.env['SOAK_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
   const dir = mkdtempSync(join(tmpdir(), 'soak-bench-'));
   const dataDir = join(dir, 'data');
   const logsDir = join(dataDir, 'logs');
@@ -121,7 +125,7 @@ export async function soakBench(row: Row, options: BenchOptions, custom: Partial
     });
     let stderr = '';
     try {
-      child = spawn(process.execPath, ['--expose-gc', script, link, dataDir, String(maxSizeMB), BENCH_TERMINAL_ID], {
+      child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, script, link, dataDir, String(maxSizeMB), BENCH_TERMINAL_ID], {
         env: { ...process.env, SOAK_BRIDGE_TOKEN: TOKEN },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
@@ -214,7 +218,7 @@ export async function soakBench(row: Row, options: BenchOptions, custom: Partial
         'soak: service RSS growth',
         `${signed(growth, 1)} MiB`,
         `${mib(early.rss)} after ${baseline} → ${mib(end.rss)} after ${payments.toLocaleString('en-US')} payments, GC forced before each ` +
-          `(${end.gc ? 'node --expose-gc' : 'not available'}); V8 heap used ${mib(early.heapUsed)} → ${mib(end.heapUsed)}, reserved ${mib(early.heapTotal)} → ${mib(end.heapTotal)}, ` +
+          `(${end.gc ? `node --expose-gc${nodeFlags.map((flag) => ` ${flag}`).join('')}` : 'not available'}); V8 heap used ${mib(early.heapUsed)} → ${mib(end.heapUsed)}, reserved ${mib(early.heapTotal)} → ${mib(end.heapTotal)}, ` +
           `outside V8 ${mib(early.rss - early.heapTotal)} → ${mib(end.rss - end.heapTotal)}; RSS along the run (MiB): ${tenths}; ` +
           `${goal(options, `growth ≤ ${RSS_GROWTH_GOAL_MIB} MiB`, growth <= RSS_GROWTH_GOAL_MIB)}`,
       );

@@ -111,6 +111,18 @@ describe('HTTP: every request gets an answer, none stops the service', () => {
     expect(outcome).toBe('refused');
   });
 
+  it('a client offering per-message deflate gets plain frames (no zlib state per connection)', async () => {
+    const socket = new WebSocket(rig.web.bridge.wsUrl, { perMessageDeflate: true });
+    const offered = new Promise<string | undefined>((resolve) => socket.once('upgrade', (res) => resolve(res.headers['sec-websocket-extensions'])));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    expect(await offered).toBeUndefined();
+    expect(socket.extensions).toBe('');
+    socket.close();
+  });
+
   it('after all of it, the same process approves a card payment', async () => {
     const pid = process.pid;
     const receipt = await rig.client.invoke('receipt.open', { lines: [{ name: 'Хлеб', quantity: 1, amount: 5000 }], total: 5000 });
