@@ -10,8 +10,10 @@
  * Log retention is by age (`logs.retentionDays`), so the soak checks it as such: halfway through
  * it dates every rotated file two days back (retentionDays = 1); a later rotation must delete them.
  *
- * `SOAK_NODE_FLAGS` (environment) adds V8/Node flags to the service's command line, to weigh a flag
- * before it goes into the app's launch lines (e.g. `--max-semi-space-size=4`); the row names them.
+ * The service runs as it ships: with the V8 flag of the app's launch lines (SHIPPED_V8_FLAGS: the
+ * kiosk unit's and the desktop entry's `--js-flags`, browser mode's node flags) and the unit's
+ * MALLOC_ARENA_MAX=2. `SOAK_NODE_FLAGS` (environment) replaces the flags, to weigh another one
+ * before it goes into the launch lines (an empty value: none); the row names them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
@@ -24,6 +26,9 @@ import { BridgeClient } from '../../electron/contract/bridge-client.js';
 import { Tag } from '../../native/inpas/tags.js';
 import { compileServiceChild } from './rss-bench.js';
 import { BENCH_TERMINAL_ID, benchEmulator, goal, ms, percentile, type BenchOptions, type Row } from './rows.js';
+
+/** The V8 flag the app ships with (build/linux/inpas-kiosk-pay.service, the desktop entry, `npm run web`): a young generation of 8 MiB, not 32. */
+const SHIPPED_V8_FLAGS = ['--max-semi-space-size=4'] as const;
 
 const TOKEN = 'soak-bench-token-0123456789abcdef';
 const ROTATED = /^(?:service|pinpad-trace)\..+\.log$/;
@@ -109,7 +114,7 @@ function signed(value: number, digits: number): string {
 /** `custom` changes the plan (for a longer or shorter look at one figure by hand). */
 export async function soakBench(row: Row, options: BenchOptions, custom: Partial<SoakPlan> = {}): Promise<void> {
   const { payments, baseline, window, maxSizeMB } = { ...plan(options), ...custom };
-  const nodeFlags = (process.env['SOAK_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+  const nodeFlags = (process.env['SOAK_NODE_FLAGS'] ?? SHIPPED_V8_FLAGS.join(' ')).split(' ').filter(Boolean);
   const dir = mkdtempSync(join(tmpdir(), 'soak-bench-'));
   const dataDir = join(dir, 'data');
   const logsDir = join(dataDir, 'logs');
@@ -126,7 +131,7 @@ export async function soakBench(row: Row, options: BenchOptions, custom: Partial
     let stderr = '';
     try {
       child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, script, link, dataDir, String(maxSizeMB), BENCH_TERMINAL_ID], {
-        env: { ...process.env, SOAK_BRIDGE_TOKEN: TOKEN },
+        env: { MALLOC_ARENA_MAX: '2', ...process.env, SOAK_BRIDGE_TOKEN: TOKEN },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       child.stderr!.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4000)));

@@ -73,7 +73,8 @@ describe('the kiosk session unit', () => {
   it('runs the installed app under cage on tty1 as the kiosk user, in a logind session, replacing the getty', async () => {
     const config = await getConfig(ROOT, join(ROOT, 'electron-builder.yml'), null);
     const service = unit.get('Service')!;
-    expect(service.get('ExecStart')).toBe(`/usr/bin/cage -- /usr/bin/${String(config.executableName)} --ozone-platform=wayland`);
+    expect(service.get('ExecStart')).toBe(`/usr/bin/cage -- /usr/bin/${String(config.executableName)} --ozone-platform=wayland --js-flags=--max-semi-space-size=4`);
+    expect(service.get('Environment')).toContain('MALLOC_ARENA_MAX=2');
     expect(service.get('User')).toBe('kiosk');
     expect(service.get('TTYPath')).toBe('/dev/tty1');
     expect(service.get('UtmpIdentifier')).toBe('tty1');

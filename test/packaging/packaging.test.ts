@@ -111,7 +111,7 @@ describe('packaging (checked without downloading Electron)', () => {
     const config = await builderConfig();
     const entry = parseDesktopEntry(readFileSync(join(ROOT, 'build', 'linux', 'inpas-kiosk-pay.desktop'), 'utf8'));
     expect(entry.Type).toBe('Application');
-    expect(entry.Exec).toBe(`/usr/bin/${String(config.executableName)} --autostart`);
+    expect(entry.Exec).toBe(`/usr/bin/${String(config.executableName)} --autostart --js-flags=--max-semi-space-size=4`);
     expect(readFileSync(join(ROOT, 'electron', 'main.ts'), 'utf8')).toContain("'--autostart'");
   });
 
