@@ -64,7 +64,11 @@ describe('the pin pad stage on screen', () => {
 
 describe('a QR that may still be paid', () => {
   const declinedQr = part({ id: 'P1', method: 'sbp', state: 'DECLINED', updatedAt: '2026-03-10T09:00:05.000Z' });
-  const watched = receipt({ parts: [declinedQr], updatedAt: '2026-03-10T09:00:05.000Z', lateWatches: [{ paymentId: 'P1', deadline: '2026-03-10T09:10:05.000Z' }] });
+  const watched = receipt({
+    parts: [declinedQr],
+    updatedAt: '2026-03-10T09:00:05.000Z',
+    lateWatches: [{ paymentId: 'P1', deadline: '2026-03-10T09:10:05.000Z' }],
+  });
 
   it('says it is checking instead of "not charged", and the idle kiosk neither asks nor clears', async () => {
     const r = await rig();
