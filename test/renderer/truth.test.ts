@@ -64,13 +64,17 @@ describe('the pin pad stage on screen', () => {
 
 describe('a QR that may still be paid', () => {
   const declinedQr = part({ id: 'P1', method: 'sbp', state: 'DECLINED', updatedAt: '2026-03-10T09:00:05.000Z' });
-  const watched = receipt({ parts: [declinedQr], updatedAt: '2026-03-10T09:00:05.000Z', lateWatches: [{ paymentId: 'P1', deadline: '2026-03-10T09:10:05.000Z' }] });
+  const watched = receipt({
+    parts: [declinedQr],
+    updatedAt: '2026-03-10T09:00:05.000Z',
+    lateWatches: [{ paymentId: 'P1', deadline: '2026-03-10T09:10:05.000Z' }],
+  });
 
   it('says it is checking instead of "not charged", and the idle kiosk neither asks nor clears', async () => {
     const r = await rig();
     await paying(r, 'sbp');
     r.api.emit('payment', ev('P1', 'done', { part: declinedQr }));
-    expect(keys(r)).toEqual(['result.declined']);
+    expect(keys(r)).toEqual(['result.declined', 'result.reason.not-done']);
     r.api.emit('receipt', watched);
     expect(keys(r)).toEqual(['truth.watching']);
     expect(moneyInFlight(r.store.getState())).toBe(true);
@@ -80,7 +84,7 @@ describe('a QR that may still be paid', () => {
     expect(r.store.getState().receipt?.id).toBe('R1');
     // The watch ended with nothing paid: now it may say so, and the idle kiosk may ask again.
     r.api.emit('receipt', { ...watched, lateWatches: undefined, updatedAt: '2026-03-10T09:20:00.000Z' });
-    expect(keys(r)).toEqual(['result.declined']);
+    expect(keys(r)).toEqual(['result.declined', 'result.reason.not-done']);
     expect(moneyInFlight(r.store.getState())).toBe(false);
   });
 
