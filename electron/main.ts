@@ -15,10 +15,10 @@ import { createDispatcher } from './ipc/dispatch.js';
 import { contentSecurityPolicy, startBridge } from './bridge/server.js';
 import { startServiceApp, type ServiceApp } from './service/app.js';
 import { createHandlers, subscribeServiceEvents } from './service/handlers.js';
-import { loadConfig } from './service/config.js';
+import { loadConfig } from './service/config/config.js';
 import { childProcessWatcher, softwareRenderingChosen, UNAVAILABLE_HTML, UNAVAILABLE_URL, watchWindowHealth, type HealthClock } from './window-health.js';
-import { createShutdown, onStopSignals, type Shutdown } from './service/shutdown.js';
-import { supervisorFromEnv } from './service/supervisor.js';
+import { createShutdown, onStopSignals, type Shutdown } from './service/lifecycle/shutdown.js';
+import { supervisorFromEnv } from './service/lifecycle/supervisor.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const preloadPath = join(here, 'preload.cjs');
@@ -42,7 +42,7 @@ const KIOSK_BLOCKED_CTRL = new Set(['r', 'w', 'q', 'n', 't', 'p', 's', 'o', 'u',
 
 let mainWindow: BrowserWindow | undefined;
 let quitAllowed = false;
-/** The drain-then-stop sequence (service/shutdown.ts); set once the service is up. */
+/** The drain-then-stop sequence (service/lifecycle/shutdown.ts); set once the service is up. */
 let shutdown: Shutdown | undefined;
 /** Set once the drain is over: the window may close and the app exit. */
 let closeAllowed = false;
@@ -275,7 +275,11 @@ async function main(): Promise<void> {
     }
   });
   // The bridge and the window stay up through the drain; app.exit(0) ends the app after it.
-  const supervisor = supervisorFromEnv(process.env, () => svc.probeJournal(), (line, data) => svc.logger.warn({ ...data }, line));
+  const supervisor = supervisorFromEnv(
+    process.env,
+    () => svc.probeJournal(),
+    (line, data) => svc.logger.warn({ ...data }, line),
+  );
   shutdown = createShutdown({ app: svc, ...(closeBridge ? { closeBindings: closeBridge } : {}), supervisor });
   offSignals = onStopSignals(process, requestStop);
   app.on('will-quit', (event) => {

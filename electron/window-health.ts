@@ -18,7 +18,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_ORIGIN } from './app-scheme.js';
-import { RENDERER_RESTART_REASONS, type RendererRestartReason } from './service/metrics.js';
+import { RENDERER_RESTART_REASONS, type RendererRestartReason } from './service/observability/metrics.js';
 
 export const RENDERER_DEATH_LIMIT = 3;
 export const RENDERER_DEATH_WINDOW_MS = 5 * 60_000;

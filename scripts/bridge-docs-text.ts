@@ -14,7 +14,7 @@ import { EVENT_NAMES, METHOD_NAMES } from '../electron/contract/channels.js';
 import { ERROR_TABLE, type ErrorCode } from '../electron/contract/errors.js';
 import { METHODS, type EventName, type MethodName } from '../electron/contract/methods.js';
 import { MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH } from '../electron/ipc/dispatch.js';
-import { KIOSK_STAFF_ONLY } from '../electron/service/permissions.js';
+import { KIOSK_STAFF_ONLY } from '../electron/service/access/permissions.js';
 import { errorText } from '../renderer/src/i18n.js';
 
 /** What each method does, and who may call it on a kiosk's customer screen where that is not simply "staff" or "anyone". */

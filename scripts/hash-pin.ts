@@ -3,7 +3,7 @@
  * [service] pinHash. The PIN is read from standard input so it stays out of the shell history.
  */
 import { createInterface } from 'node:readline/promises';
-import { hashPin, SERVICE_PIN } from '../electron/service/config.js';
+import { hashPin, SERVICE_PIN } from '../electron/service/config/config.js';
 
 const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY });
 const pin = (await rl.question('Service PIN (4–12 digits): ')).trim();

@@ -13,8 +13,8 @@ import { startBridge, type Bridge } from '../electron/bridge/server.js';
 import { createDispatcher } from '../electron/ipc/dispatch.js';
 import { startServiceApp, type ServiceApp } from '../electron/service/app.js';
 import { createHandlers, subscribeServiceEvents } from '../electron/service/handlers.js';
-import { createShutdown, onStopSignals, type Shutdown } from '../electron/service/shutdown.js';
-import { supervisorFromEnv, type NotifySend, type Supervisor } from '../electron/service/supervisor.js';
+import { createShutdown, onStopSignals, type Shutdown } from '../electron/service/lifecycle/shutdown.js';
+import { supervisorFromEnv, type NotifySend, type Supervisor } from '../electron/service/lifecycle/supervisor.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const UI_DIR = join(ROOT, 'dist', 'renderer');
@@ -65,7 +65,12 @@ export async function startWebMode(options: WebModeOptions): Promise<WebMode> {
       log: (line, data) => app.logger.warn({ ...data }, line),
     });
     const supervisor = options.notify
-      ? supervisorFromEnv(options.notify.env, () => app.probeJournal(), (line, data) => app.logger.warn({ ...data }, line), options.notify.send)
+      ? supervisorFromEnv(
+          options.notify.env,
+          () => app.probeJournal(),
+          (line, data) => app.logger.warn({ ...data }, line),
+          options.notify.send,
+        )
       : undefined;
     const shutdown = createShutdown({ app, closeBindings: () => bridge.close(), supervisor });
     void supervisor?.ready(`Taking payments (${app.config.mode}); bridge on ${bridge.wsUrl}`);

@@ -19,7 +19,7 @@ import {
 import type { CallContext, EventName } from '../contract/methods.js';
 import { MAX_PAYLOAD_BYTES, type Dispatch } from '../ipc/dispatch.js';
 import { HelloThrottle } from './throttle.js';
-import { weakTokenReason } from '../service/token-strength.js';
+import { weakTokenReason } from '../contract/token-strength.js';
 
 export interface BridgeOptions {
   /** Loopback only; anything else is refused. */
@@ -309,8 +309,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         if (checking) refuse('bad-message', 'wait for the answer to the hello');
         else if (fields.type === 'hello') {
           if (!versionRefused(fields.protocol)) hello(fields.token);
-        }
-        else {
+        } else {
           noteWrongHello(from);
           socket.close(CLOSE_UNAUTHORISED, 'bad token');
         }

@@ -32,7 +32,7 @@ const id = z
 
 /**
  * A client's key for one money-moving call: the same key with the same input gives the first
- * call's result and moves no money again (service/idempotency.ts). Scoped to the method; kept 48 h.
+ * call's result and moves no money again (service/payments/idempotency.ts). Scoped to the method; kept 48 h.
  */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,64}$/;
 const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN, '8-64 letters, digits and . _ : -').optional();
@@ -147,7 +147,7 @@ export interface CallContext {
   unlocked: boolean;
   /** Who is calling, for logs: "window 1", "bridge 127.0.0.1:53422". */
   readonly caller: string;
-  /** Receipts this caller opened or paid (kiosk mode: what a customer screen may see; service/permissions.ts). */
+  /** Receipts this caller opened or paid (kiosk mode: what a customer screen may see; service/access/permissions.ts). */
   ownReceipts?: Set<string>;
 }
 

@@ -10,19 +10,19 @@ import { formatTrace } from '../../native/inpas/trace.js';
 import { EmulatorHost } from '../../native/emulator/host.js';
 import { DEMO_TIMING, NO_FAULTS, parseEmulatorArgs, resolveQuirks } from '../../native/emulator/options.js';
 import type { AppLifecycle, PinpadHealth, PublicConfig } from '../contract/types.js';
-import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolvePinpadTarget, type AppConfig } from './config.js';
-import { ConnectionLog, describeTarget, PinpadConnection, type PinpadTarget } from './connection.js';
-import { prepareFolder, prepareJournalFile, PRIVATE_DIR_MODE } from './data-dir.js';
-import { waitDrained, type DrainOutcome } from './drain.js';
+import { loadConfig, loadPinpadProfile, parseConfigText, resolveLogsDir, resolvePinpadTarget, type AppConfig } from './config/config.js';
+import { ConnectionLog, describeTarget, PinpadConnection, type PinpadTarget } from './pinpad/connection.js';
+import { prepareFolder, prepareJournalFile, PRIVATE_DIR_MODE } from './config/data-dir.js';
+import { waitDrained, type DrainOutcome } from './lifecycle/drain.js';
 import type { HandlerDeps } from './handlers.js';
-import { Journal } from './journal.js';
-import { startFleetMetrics, type FleetMetrics } from './fleet-metrics.js';
-import { PinGuard } from './pin-guard.js';
-import { writeReconciliationExport } from './reconciliation-export.js';
-import { createLogger, createTraceWriter, type ServiceLogger, type TraceWriter } from './logger.js';
-import { PaymentService } from './payment-service.js';
-import { copyToRemovable } from './removable-media.js';
-import { writeSupportBundle } from './support-bundle.js';
+import { Journal } from './journal/journal.js';
+import { startFleetMetrics, type FleetMetrics } from './observability/fleet-metrics.js';
+import { PinGuard } from './access/pin-guard.js';
+import { writeReconciliationExport } from './closing/reconciliation-export.js';
+import { createLogger, createTraceWriter, type ServiceLogger, type TraceWriter } from './observability/logger.js';
+import { PaymentService } from './payments/payment-service.js';
+import { copyToRemovable } from './observability/removable-media.js';
+import { writeSupportBundle } from './observability/support-bundle.js';
 
 export interface ServiceAppOptions {
   /** Where removable drives are mounted (default /media and /run/media); tests give a temporary tree. */
@@ -245,7 +245,11 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
       clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
     }).then((outcome) => {
       if (outcome.drained) logger.info({ ms: outcome.ms }, 'drained: every operation at the pin pad has its answer');
-      else logger.error({ ms: outcome.ms, abandoned: outcome.abandoned }, 'drain limit reached: what is still at the pin pad is left to recovery at the next start');
+      else
+        logger.error(
+          { ms: outcome.ms, abandoned: outcome.abandoned },
+          'drain limit reached: what is still at the pin pad is left to recovery at the next start',
+        );
       return outcome;
     });
     return draining;

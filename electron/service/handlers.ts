@@ -2,10 +2,10 @@
 import { ServiceError } from '../contract/errors.js';
 import type { EventName, Handlers } from '../contract/methods.js';
 import type { AppLifecycle, PinpadHealth, PublicConfig, ReconciliationExport } from '../contract/types.js';
-import type { Journal } from './journal.js';
-import { lateWatchView, openLateWatches } from './late-watch-view.js';
-import type { PaymentService } from './payment-service.js';
-import { authorize, noteOwnReceipt, type PermissionDeps } from './permissions.js';
+import type { Journal } from './journal/journal.js';
+import { lateWatchView, openLateWatches } from './recovery/late-watch-view.js';
+import type { PaymentService } from './payments/payment-service.js';
+import { authorize, noteOwnReceipt, type PermissionDeps } from './access/permissions.js';
 
 export interface HandlerDeps {
   readonly service: PaymentService;

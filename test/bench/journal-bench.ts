@@ -5,8 +5,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { dayTotals } from '../../electron/service/day-totals.js';
-import { Journal } from '../../electron/service/journal.js';
+import { dayTotals } from '../../electron/service/journal/day-totals.js';
+import { Journal } from '../../electron/service/journal/journal.js';
 import { goal, ms, percentile, type BenchOptions, type Row } from './rows.js';
 
 const DAYS = 365;
@@ -70,7 +70,11 @@ export async function journalBench(row: Row, options: BenchOptions, dir: string)
   seed(path, parts);
   const seedMs = performance.now() - seedStart;
   const size = statSync(path).size;
-  row(`journal of ${parts.toLocaleString('en-US')} parts: file size`, `${(size / 1024 / 1024).toFixed(1)} MiB`, `${Math.round(size / parts)} B per part; seeded in ${(seedMs / 1000).toFixed(1)} s`);
+  row(
+    `journal of ${parts.toLocaleString('en-US')} parts: file size`,
+    `${(size / 1024 / 1024).toFixed(1)} MiB`,
+    `${Math.round(size / parts)} B per part; seeded in ${(seedMs / 1000).toFixed(1)} s`,
+  );
 
   const journal = new Journal(path);
   try {
@@ -78,7 +82,7 @@ export async function journalBench(row: Row, options: BenchOptions, dir: string)
     const search: number[] = [];
     for (let r = 0; r < rounds; r++) {
       // A card payment's RRN, as support types it in: the receipt it belongs to must come back.
-      const n = Math.floor(((r * 7919) % 1000) / 1000 * parts) & ~1;
+      const n = Math.floor((((r * 7919) % 1000) / 1000) * parts) & ~1;
       const rrn = String(500_000_000_000 + n);
       const start = performance.now();
       const found = journal.searchReceipts({ text: rrn, limit: 50 });
@@ -86,12 +90,16 @@ export async function journalBench(row: Row, options: BenchOptions, dir: string)
       if (found[0] !== `r${String(n / 2).padStart(9, '0')}`) throw new Error(`journal bench: RRN ${rrn} found ${found[0]}`);
     }
     const p99 = percentile(search, 99);
-    row('journal: receipt search by RRN', `${ms(percentile(search, 50))} p50`, `p99 ${ms(p99)} over ${rounds} searches; ${goal(options, '≤ 20 ms', p99 <= 20)}`);
+    row(
+      'journal: receipt search by RRN',
+      `${ms(percentile(search, 50))} p50`,
+      `p99 ${ms(p99)} over ${rounds} searches; ${goal(options, '≤ 20 ms', p99 <= 20)}`,
+    );
 
     const totals: number[] = [];
     let count = 0;
     for (let r = 0; r < rounds; r++) {
-      const day = dayOf(Math.floor(((r * 104_729) % 1000) / 1000 * parts), parts);
+      const day = dayOf(Math.floor((((r * 104_729) % 1000) / 1000) * parts), parts);
       const start = performance.now();
       const t = dayTotals(journal.db, day);
       totals.push(performance.now() - start);
@@ -99,7 +107,11 @@ export async function journalBench(row: Row, options: BenchOptions, dir: string)
       if (count === 0) throw new Error(`journal bench: no parts on ${day}`);
     }
     const totalsP99 = percentile(totals, 99);
-    row("journal: one day's totals", `${ms(percentile(totals, 50))} p50`, `p99 ${ms(totalsP99)}, ~${count} parts a day; ${goal(options, '≤ 200 ms', totalsP99 <= 200)}`);
+    row(
+      "journal: one day's totals",
+      `${ms(percentile(totals, 50))} p50`,
+      `p99 ${ms(totalsP99)}, ~${count} parts a day; ${goal(options, '≤ 200 ms', totalsP99 <= 200)}`,
+    );
   } finally {
     journal.close();
   }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { containsCardData } from '../../native/inpas/card-data.js';
-import { hashPin } from '../../electron/service/config.js';
-import type { Receipt } from '../../electron/service/model.js';
+import { hashPin } from '../../electron/service/config/config.js';
+import type { Receipt } from '../../electron/service/journal/part-lifecycle.js';
 import { startRig, type Rig } from './harness.js';
 
 let rig: Rig | undefined;

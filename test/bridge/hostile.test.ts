@@ -3,6 +3,7 @@
  * with any JSON in any field, a handler or a subscriber that throws, weak tokens, token guessing.
  * Each gets a typed answer or ends its own connection; the service goes on in this process.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startBridge } from '../../electron/bridge/server.js';
 import { HelloThrottle } from '../../electron/bridge/throttle.js';
-import { newToken, weakTokenReason } from '../../electron/service/token-strength.js';
+import { weakTokenReason } from '../../electron/contract/token-strength.js';
 import { createDispatcher, payloadDepth } from '../../electron/ipc/dispatch.js';
 import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
+
+/** A fresh token of 192 random bits, as the setup makes one. */
+const newToken = (): string => randomBytes(24).toString('base64url');
 
 /** Sends raw bytes over HTTP and returns the status code of the answer (0 when the socket closed without one). */
 export function rawHttp(port: number, request: string): Promise<{ status: number; text: string }> {
@@ -149,7 +153,8 @@ describe('bridge frames: any JSON in any field gets a typed answer', () => {
     const methods: unknown[] = [{ toString: 1 }, { toString: null, valueOf: 1 }, [1, 2], null, true, 1e308, -0, ''];
     methods.forEach((method, i) => conn.socket.send(JSON.stringify({ type: 'invoke', id: i + 1, method, input: {} })));
     await waitUntil(() => conn.messages.filter((m) => m.type === 'result').length === methods.length);
-    for (const message of conn.messages.filter((m) => m.type === 'result')) expect(message.result).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    for (const message of conn.messages.filter((m) => m.type === 'result'))
+      expect(message.result).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
     conn.socket.close();
   });
 
@@ -170,7 +175,21 @@ describe('bridge frames: any JSON in any field gets a typed answer', () => {
 
   it('frames that are not invocations → typed error frames with the id when there is one', async () => {
     const conn = await authed(rig.web.bridge.wsUrl);
-    const frames = ['null', '1', '"text"', '[]', '[1,2]', '{}', '{"type":"invoke"}', '{"type":"invoke","id":"1","method":"config.get"}', '{"type":"invoke","id":1.5}', '{"type":"hello","token":"x"}', '{"type":{"a":1},"id":3}', 'not json', '{"__proto__":{"type":"invoke"},"id":4}'];
+    const frames = [
+      'null',
+      '1',
+      '"text"',
+      '[]',
+      '[1,2]',
+      '{}',
+      '{"type":"invoke"}',
+      '{"type":"invoke","id":"1","method":"config.get"}',
+      '{"type":"invoke","id":1.5}',
+      '{"type":"hello","token":"x"}',
+      '{"type":{"a":1},"id":3}',
+      'not json',
+      '{"__proto__":{"type":"invoke"},"id":4}',
+    ];
     for (const frame of frames) conn.socket.send(frame);
     await waitUntil(() => conn.messages.filter((m) => m.type === 'error').length === frames.length);
     const errors = conn.messages.filter((m) => m.type === 'error');

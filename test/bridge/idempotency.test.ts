@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../electron/contract/bridge-client.js';
-import { hashPin } from '../../electron/service/config.js';
-import type { Receipt } from '../../electron/service/model.js';
+import { hashPin } from '../../electron/service/config/config.js';
+import type { Receipt } from '../../electron/service/journal/part-lifecycle.js';
 import { startWebMode, type WebMode } from '../../scripts/web.js';
 import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
 
@@ -81,7 +81,10 @@ describe('payment.start with an idempotency key', () => {
     const other = await rig.client.invokeRaw('payment.start', { receiptId: receipt.id, method: 'card', amount: 12_000, idempotencyKey: 'pos-core:0004' });
     expect(other).toMatchObject({
       ok: false,
-      error: { code: 'idempotency-conflict', data: { method: 'payment.start', idempotencyKey: 'pos-core:0004', firstInput: { receiptId: receipt.id, method: 'card', amount: 10_000 } } },
+      error: {
+        code: 'idempotency-conflict',
+        data: { method: 'payment.start', idempotencyKey: 'pos-core:0004', firstInput: { receiptId: receipt.id, method: 'card', amount: 10_000 } },
+      },
     });
     expect(rig.web.app.emulator!.bank.ledger.charges).toHaveLength(1);
   });
@@ -152,7 +155,11 @@ describe('refund.start and receipt.cancel with an idempotency key', () => {
   it('a key is scoped to its method: the key of a payment used for its refund is a new refund', async () => {
     rig = await startRig({ configPath: tillConfig() });
     const { receipt, paymentId } = await paidCard(rig, 20_000, 20_000);
-    const refunds = await rig.client.invoke('refund.start', { receiptId: receipt.id, items: [{ paymentId, amount: 1_000 }], idempotencyKey: `pay-${receipt.id}` });
+    const refunds = await rig.client.invoke('refund.start', {
+      receiptId: receipt.id,
+      items: [{ paymentId, amount: 1_000 }],
+      idempotencyKey: `pay-${receipt.id}`,
+    });
     expect(refunds[0]).toMatchObject({ kind: 'refund', state: 'APPROVED', amount: 1_000 });
     expect(rig.web.app.emulator!.bank.ledger.refunds).toHaveLength(1);
   });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../electron/contract/bridge-client.js';
-import { hashPin } from '../../electron/service/config.js';
+import { hashPin } from '../../electron/service/config/config.js';
 import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
 
 describe('kiosk mode: a reconnected screen retries with its key', () => {

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../electron/contract/bridge-client.js';
-import type { Receipt } from '../../electron/service/model.js';
-import { hashPin } from '../../electron/service/config.js';
+import type { Receipt } from '../../electron/service/journal/part-lifecycle.js';
+import { hashPin } from '../../electron/service/config/config.js';
 import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
 
 const PIN = '7531';

@@ -9,8 +9,8 @@
  * KIOSK_CRASH_AT / KIOSK_CRASH_SKIP (the service kills itself there).
  */
 import { startServiceApp } from '../../electron/service/app.js';
-import type { Part } from '../../electron/service/model.js';
-import type { PaymentService } from '../../electron/service/payment-service.js';
+import type { Part } from '../../electron/service/journal/part-lifecycle.js';
+import type { PaymentService } from '../../electron/service/payments/payment-service.js';
 
 /** One receipt: its parts paid in order, then optionally every approved part given back. */
 export interface Flow {

@@ -26,8 +26,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServiceApp, type ServiceApp } from '../../electron/service/app.js';
-import { Journal } from '../../electron/service/journal.js';
-import type { Part } from '../../electron/service/model.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import type { Part } from '../../electron/service/journal/part-lifecycle.js';
 
 function env(name: string): string {
   const value = process.env[name];

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
-import type { PartState } from '../../electron/service/model.js';
+import type { PartState } from '../../electron/service/journal/part-lifecycle.js';
 import type { Ledger } from '../../native/emulator/bank.js';
 import { containsCardData } from '../../native/inpas/card-data.js';
 

@@ -47,7 +47,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containsCardData } from '../../native/inpas/card-data.js';
 import type { CrashStep } from '../../electron/service/crash-points.js';
 import { CRASH_STEPS } from '../../electron/service/crash-points.js';
-import type { PartState } from '../../electron/service/model.js';
+import type { PartState } from '../../electron/service/journal/part-lifecycle.js';
 import type { RecoverOutput } from './child.js';
 import { cardDataHits, checkMoney, filesUnder, readJournal, readLedgers, sentOperations, UNRESOLVED } from './crash-checks.js';
 import {
@@ -128,10 +128,7 @@ const GROUPS: readonly Group[] = [
 /** Steps that can happen with this outcome: a silent terminal sends no WAIT frame and no answer. */
 function stepsFor(group: Group): readonly CrashStep[] {
   return (
-    group.steps ??
-    CRASH_STEPS.filter((step) =>
-      group.outcome === 'silent' ? step !== 'waiting' && step !== 'after-response' : step !== 'during-reversal',
-    )
+    group.steps ?? CRASH_STEPS.filter((step) => (group.outcome === 'silent' ? step !== 'waiting' && step !== 'after-response' : step !== 'during-reversal'))
   );
 }
 

@@ -6,7 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Journal } from '../../electron/service/journal.js';
+import { Journal } from '../../electron/service/journal/journal.js';
 import { loadProfile } from '../../native/inpas/profile.js';
 import { PinpadDriver } from '../../native/inpas/driver.js';
 import type { Session } from '../../native/inpas/session.js';

@@ -17,7 +17,7 @@ import WebSocket from 'ws';
 import { BridgeClient } from '../../electron/contract/bridge-client.js';
 import type { EventName } from '../../electron/contract/methods.js';
 import type { PaymentEvent } from '../../electron/contract/types.js';
-import { Journal } from '../../electron/service/journal.js';
+import { Journal } from '../../electron/service/journal/journal.js';
 import { startEmulator, stopEmulator, type Emulator } from './crash-rig.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -85,7 +85,8 @@ describe('a real process stops only after the payment at the pin pad has its ans
 
     const receipt = await client.invoke('receipt.open', { lines: [], total: 45_600 });
     const { paymentId } = await client.invoke('payment.start', { receiptId: receipt.id, method: 'card', amount: 45_600 });
-    const payment = (phase: string) => events.some((e) => e.name === 'payment' && (e.payload as PaymentEvent).paymentId === paymentId && (e.payload as PaymentEvent).phase === phase);
+    const payment = (phase: string) =>
+      events.some((e) => e.name === 'payment' && (e.payload as PaymentEvent).paymentId === paymentId && (e.payload as PaymentEvent).phase === phase);
     await expect.poll(() => payment('sent'), { timeout: 15_000 }).toBe(true);
 
     // What systemd's control-group kill does (every process of the group), then more of the same.
@@ -104,7 +105,9 @@ describe('a real process stops only after the payment at the pin pad has its ans
     const exit = await web.exited;
     expect(exit, web.output()).toMatchObject({ code: 0, signal: null });
     // The final answer reached the POS core over the bridge before the process went away.
-    const final = events.find((e) => e.name === 'payment' && (e.payload as PaymentEvent).paymentId === paymentId && (e.payload as PaymentEvent).phase === 'done');
+    const final = events.find(
+      (e) => e.name === 'payment' && (e.payload as PaymentEvent).paymentId === paymentId && (e.payload as PaymentEvent).phase === 'done',
+    );
     expect(final?.payload).toMatchObject({ part: { state: 'APPROVED', amount: 45_600 } });
 
     const journal = new Journal(join(web.dataDir, 'journal.sqlite'));

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach } from 'vitest';
-import { hashPin } from '../../electron/service/config.js';
+import { hashPin } from '../../electron/service/config/config.js';
 import type { Ledger } from '../../native/emulator/bank.js';
 import type { EmulatorHost } from '../../native/emulator/host.js';
 import { startWebMode, UI_DIR, type WebMode } from '../../scripts/web.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Receipt } from '../../electron/service/model.js';
+import type { Receipt } from '../../electron/service/journal/part-lifecycle.js';
 import { startRig, type Rig } from '../bridge/harness.js';
 
 const FLEET = resolve(fileURLToPath(new URL('../../docs/fleet', import.meta.url)));
@@ -80,7 +80,10 @@ describe('the rules and scrape configuration of docs/fleet', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'kiosk-token'), `${TOKEN}\n`);
     copyFileSync(join(FLEET, 'kiosk-rules.yml'), join(dir, 'kiosk-rules.yml'));
-    writeFileSync(join(dir, 'prometheus.yml'), readFileSync(join(FLEET, 'prometheus.yml'), 'utf8').replace('/etc/prometheus/kiosk-token', join(dir, 'kiosk-token')));
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      readFileSync(join(FLEET, 'prometheus.yml'), 'utf8').replace('/etc/prometheus/kiosk-token', join(dir, 'kiosk-token')),
+    );
     const config = promtool(['check', 'config', 'prometheus.yml'], dir);
     expect(config.out).toMatch(/is valid prometheus config file syntax/);
     expect(config.status).toBe(0);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { BridgeClient } from '../../electron/contract/bridge-client.js';
 import { METHOD_NAMES } from '../../electron/contract/channels.js';
-import { newToken } from '../../electron/service/token-strength.js';
+import { randomBytes } from 'node:crypto';
 import { startWebMode } from '../../scripts/web.js';
 
 export interface FuzzOptions {
@@ -53,7 +53,25 @@ function rawHttp(port: number, request: string): Promise<number> {
 }
 
 const token = (): fc.Arbitrary<string> => fc.string({ unit: 'binary-ascii', maxLength: 12 });
-const nasty = fc.constantFrom('%', '%E0%A4%A', '%c0%af', '..', '%2e%2e', '%00', '%5c', '\\', 'index.html', 'assets', '%%', '%zz', '?', '#', ';', '//', '\u0000');
+const nasty = fc.constantFrom(
+  '%',
+  '%E0%A4%A',
+  '%c0%af',
+  '..',
+  '%2e%2e',
+  '%00',
+  '%5c',
+  '\\',
+  'index.html',
+  'assets',
+  '%%',
+  '%zz',
+  '?',
+  '#',
+  ';',
+  '//',
+  '\u0000',
+);
 
 function requestLine(port: number): fc.Arbitrary<string> {
   const method = fc.oneof(
@@ -67,13 +85,20 @@ function requestLine(port: number): fc.Arbitrary<string> {
     { weight: 6, arbitrary: fc.array(fc.oneof(nasty, fc.webSegment(), fc.string({ maxLength: 8 })), { maxLength: 6 }).map((parts) => `/${parts.join('/')}`) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   );
-  const version = fc.oneof({ weight: 8, arbitrary: fc.constant('HTTP/1.1') }, { weight: 2, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1x', '', 'HTTP/0.9') });
+  const version = fc.oneof(
+    { weight: 8, arbitrary: fc.constant('HTTP/1.1') },
+    { weight: 2, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1x', '', 'HTTP/0.9') },
+  );
   const host = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(`Host: 127.0.0.1:${port}\r\n`, `Host: localhost:${port}\r\n`) },
     { weight: 2, arbitrary: fc.constantFrom('Host: evil.example\r\n', `Host: [::1]:${port}\r\n`, '') },
     { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 30 }).map((h) => `Host: ${h}\r\n`) },
   );
-  const extra = fc.oneof(fc.constant(''), fc.constantFrom('Content-Length: 5\r\n', 'Transfer-Encoding: chunked\r\n', 'Content-Length: -1\r\n', 'Upgrade: websocket\r\n'), token().map((t) => `${t}\r\n`));
+  const extra = fc.oneof(
+    fc.constant(''),
+    fc.constantFrom('Content-Length: 5\r\n', 'Transfer-Encoding: chunked\r\n', 'Content-Length: -1\r\n', 'Upgrade: websocket\r\n'),
+    token().map((t) => `${t}\r\n`),
+  );
   return fc.tuple(method, target, version, host, extra).map(([m, t, v, h, e]) => `${m} ${t} ${v}\r\n${h}${e}Connection: close\r\n\r\nhello`);
 }
 
@@ -82,7 +107,11 @@ function frame(): fc.Arbitrary<string> {
   const any = fc.jsonValue({ maxDepth: 4 });
   const invocation = fc.record(
     {
-      type: fc.oneof({ weight: 8, arbitrary: fc.constant('invoke') }, { weight: 1, arbitrary: fc.constantFrom('hello', 'result', 'event') }, { weight: 1, arbitrary: any }),
+      type: fc.oneof(
+        { weight: 8, arbitrary: fc.constant('invoke') },
+        { weight: 1, arbitrary: fc.constantFrom('hello', 'result', 'event') },
+        { weight: 1, arbitrary: any },
+      ),
       id: fc.oneof({ weight: 8, arbitrary: fc.integer() }, { weight: 1, arbitrary: fc.double() }, { weight: 1, arbitrary: any }),
       method: fc.oneof(fc.constantFrom(...METHOD_NAMES), any),
       input: fc.oneof(any, fc.dictionary(fc.constantFrom('receiptId', 'paymentId', 'lines', 'total', 'amount', 'method', 'items', 'pin', 'text', 'id'), any)),
@@ -94,7 +123,10 @@ function frame(): fc.Arbitrary<string> {
     { weight: 8, arbitrary: invocation.map((value) => JSON.stringify(value)) },
     { weight: 1, arbitrary: any.map((value) => JSON.stringify(value)) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
-    { weight: 1, arbitrary: fc.nat({ max: 3000 }).map((depth) => `{"type":"invoke","id":1,"method":"receipt.open","input":${'['.repeat(depth)}${']'.repeat(depth)}}`) },
+    {
+      weight: 1,
+      arbitrary: fc.nat({ max: 3000 }).map((depth) => `{"type":"invoke","id":1,"method":"receipt.open","input":${'['.repeat(depth)}${']'.repeat(depth)}}`),
+    },
   );
 }
 
@@ -146,7 +178,7 @@ export async function runHostileFuzz(options: FuzzOptions): Promise<FuzzReport> 
   process.on('unhandledRejection', onUnhandled);
   process.on('uncaughtException', onUnhandled);
   const pid = process.pid;
-  const secret = newToken();
+  const secret = randomBytes(24).toString('base64url');
   const web = await startWebMode({ port: 0, dataDir: join(dir, 'data'), token: secret, staticDir: ui, emulatorArgs: ['--fast'], responseTimeoutSeconds: 10 });
   const statuses: Record<string, number> = {};
   const replies: Record<string, number> = {};
@@ -178,7 +210,10 @@ export async function runHostileFuzz(options: FuzzOptions): Promise<FuzzReport> 
           client = await rawClient(web.bridge.wsUrl, secret);
           return;
         }
-        const kind = reply.type === 'result' ? `result:${(reply.result as { ok: boolean; error?: { code: string } }).ok ? 'ok' : (reply.result as { error: { code: string } }).error.code}` : `error:${String(reply.code)}`;
+        const kind =
+          reply.type === 'result'
+            ? `result:${(reply.result as { ok: boolean; error?: { code: string } }).ok ? 'ok' : (reply.result as { error: { code: string } }).error.code}`
+            : `error:${String(reply.code)}`;
         replies[kind] = (replies[kind] ?? 0) + 1;
         if (kind === 'result:internal') throw new Error(`internal error for ${text.slice(0, 200)}`);
         if (reply.type !== 'result' && reply.type !== 'error') throw new Error(`unexpected reply ${JSON.stringify(reply).slice(0, 200)}`);

@@ -8,7 +8,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUT_S } from '../../electron/service/config-schema.js';
+import { DEFAULT_TIMEOUT_S } from '../../electron/service/config/schema.js';
 import { fpmArgs } from '../../scripts/package-check/deb.js';
 import { getConfig } from 'app-builder-lib/out/util/config/config.js';
 
@@ -37,7 +37,10 @@ function unitSettings(text: string): Map<string, Map<string, string>> {
 const hasSystemdAnalyze = spawnSync('sh', ['-c', 'command -v systemd-analyze && test -d /usr/lib/systemd/system']).status === 0;
 
 /** systemd-analyze verify of `unitText` in a root holding the host's units and executable stand-ins for ExecStart/ExecStop. */
-function verify(unitText: string, programs = ['/usr/bin/cage', '/usr/bin/inpas-kiosk-pay', '/usr/lib/inpas-kiosk-pay/kiosk-stop']): { status: number | null; output: string } {
+function verify(
+  unitText: string,
+  programs = ['/usr/bin/cage', '/usr/bin/inpas-kiosk-pay', '/usr/lib/inpas-kiosk-pay/kiosk-stop'],
+): { status: number | null; output: string } {
   const root = mkdtempSync(join(work, 'root-'));
   const units = join(root, 'usr', 'lib', 'systemd', 'system');
   mkdirSync(units, { recursive: true });
@@ -73,7 +76,9 @@ describe('the kiosk session unit', () => {
   it('runs the installed app under cage on tty1 as the kiosk user, in a logind session, replacing the getty', async () => {
     const config = await getConfig(ROOT, join(ROOT, 'electron-builder.yml'), null);
     const service = unit.get('Service')!;
-    expect(service.get('ExecStart')).toBe(`/usr/bin/cage -- /usr/bin/${String(config.executableName)} --ozone-platform=wayland --js-flags=--max-semi-space-size=4`);
+    expect(service.get('ExecStart')).toBe(
+      `/usr/bin/cage -- /usr/bin/${String(config.executableName)} --ozone-platform=wayland --js-flags=--max-semi-space-size=4`,
+    );
     expect(service.get('Environment')).toContain('MALLOC_ARENA_MAX=2');
     expect(service.get('User')).toBe('kiosk');
     expect(service.get('TTYPath')).toBe('/dev/tty1');
@@ -95,7 +100,9 @@ describe('the kiosk session unit', () => {
     expect(Number(service.get('WatchdogSec'))).toBe(30);
     expect(service.get('Restart')).toBe('always');
     expect(Number(unit.get('Unit')!.get('StartLimitBurst'))).toBeGreaterThan(1);
-    expect(Number(unit.get('Unit')!.get('StartLimitIntervalSec'))).toBeGreaterThan(Number(service.get('RestartSec')) * Number(unit.get('Unit')!.get('StartLimitBurst')));
+    expect(Number(unit.get('Unit')!.get('StartLimitIntervalSec'))).toBeGreaterThan(
+      Number(service.get('RestartSec')) * Number(unit.get('Unit')!.get('StartLimitBurst')),
+    );
   });
 
   it('stops by draining: the app is asked first, cage only after, within a timeout longer than the drain', () => {
@@ -111,7 +118,10 @@ function startKioskTree(appOnTerm: string): { cage: ReturnType<typeof spawn>; ma
   const dir = mkdtempSync(join(work, 'tree-'));
   const marks = join(dir, 'marks');
   writeFileSync(join(dir, 'inpas-kiosk-pay'), `#!/bin/sh\ntrap '${appOnTerm}' TERM\necho up >> "$MARKS"\nwhile :; do sleep 0.1; done\n`);
-  writeFileSync(join(dir, 'cage'), `#!/bin/sh\ntrap 'echo cage-term >> "$MARKS"' TERM\n"$DIR/inpas-kiosk-pay" &\napp=$!\nwhile kill -0 $app 2>/dev/null; do wait $app; done\necho cage-exit >> "$MARKS"\n`);
+  writeFileSync(
+    join(dir, 'cage'),
+    `#!/bin/sh\ntrap 'echo cage-term >> "$MARKS"' TERM\n"$DIR/inpas-kiosk-pay" &\napp=$!\nwhile kill -0 $app 2>/dev/null; do wait $app; done\necho cage-exit >> "$MARKS"\n`,
+  );
   chmodSync(join(dir, 'inpas-kiosk-pay'), 0o755);
   chmodSync(join(dir, 'cage'), 0o755);
   const cage = spawn(join(dir, 'cage'), [], { env: { ...process.env, MARKS: marks, DIR: dir }, stdio: 'ignore' });
@@ -128,7 +138,7 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 
 const read = (path: string): string[] => (existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n') : []);
 
-describe('kiosk-stop, the unit\'s ExecStop', () => {
+describe("kiosk-stop, the unit's ExecStop", () => {
   it('sends SIGTERM to the app alone and returns only once the app has drained and exited; cage is not signalled', async () => {
     const { cage, marks } = startKioskTree('echo term >> "$MARKS"; sleep 1; echo drained >> "$MARKS"; exit 0');
     await until(() => read(marks).includes('up'));
@@ -150,7 +160,10 @@ describe('kiosk-stop, the unit\'s ExecStop', () => {
       expect(read(marks)).toEqual(['up', 'term']);
     } finally {
       // The app of this test ignores SIGTERM: end it by its PID; its cage then exits by itself.
-      const apps = spawnSync('pgrep', ['-P', String(cage.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+      const apps = spawnSync('pgrep', ['-P', String(cage.pid)], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')
+        .filter(Boolean);
       for (const pid of apps) process.kill(Number(pid), 'SIGKILL');
     }
     await until(() => read(marks).includes('cage-exit'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util';
-import { DEFAULT_SERIAL_PORT, parseConfigText } from '../../electron/service/config.js';
+import { DEFAULT_SERIAL_PORT, parseConfigText } from '../../electron/service/config/config.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -121,7 +121,8 @@ describe('packaging (checked without downloading Electron)', () => {
   });
 
   it('the install scripts are valid shell and add the kiosk user to dialout', () => {
-    for (const script of ['after-install.sh', 'after-remove.sh', 'before-remove.sh', 'kiosk-stop.sh']) execFileSync('sh', ['-n', join(ROOT, 'build', 'linux', script)]);
+    for (const script of ['after-install.sh', 'after-remove.sh', 'before-remove.sh', 'kiosk-stop.sh'])
+      execFileSync('sh', ['-n', join(ROOT, 'build', 'linux', script)]);
     const install = readFileSync(join(ROOT, 'build', 'linux', 'after-install.sh'), 'utf8');
     expect(install).toMatch(/usermod -a -G dialout/);
     expect(install).toMatch(/udevadm control --reload-rules/);

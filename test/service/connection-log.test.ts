@@ -1,6 +1,6 @@
 /** The pin pad's connection log: one line per change, a periodic summary while it stays away. */
 import { describe, expect, it } from 'vitest';
-import { ConnectionLog } from '../../electron/service/connection.js';
+import { ConnectionLog } from '../../electron/service/pinpad/connection.js';
 
 describe('connection log', () => {
   it('an unplugged pin pad retried every second for 9 minutes writes a handful of lines, not 540', () => {

@@ -7,11 +7,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LatePaymentEvent } from '../../electron/contract/types.js';
-import { Journal } from '../../electron/service/journal.js';
-import { LateWatchStore } from '../../electron/service/late-watch-store.js';
-import { PaymentService } from '../../electron/service/payment-service.js';
-import type { Part } from '../../electron/service/model.js';
-import { messageFromRecord } from '../../electron/service/service-types.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import { LateWatchStore } from '../../electron/service/journal/late-watch-store.js';
+import { PaymentService } from '../../electron/service/payments/payment-service.js';
+import type { Part } from '../../electron/service/journal/part-lifecycle.js';
+import { messageFromRecord } from '../../electron/service/payments/payment-types.js';
 import { encodeFrame } from '../../native/inpas/codec.js';
 import { sum, useServiceRigs, waitFor, type ServiceRig } from './harness.js';
 

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppLifecycle, PaymentEvent } from '../../electron/contract/types.js';
 import { startServiceApp, type ServiceApp } from '../../electron/service/app.js';
-import { OperationTracker, waitDrained } from '../../electron/service/drain.js';
-import { Journal } from '../../electron/service/journal.js';
-import { createShutdown } from '../../electron/service/shutdown.js';
+import { OperationTracker, waitDrained } from '../../electron/service/lifecycle/drain.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import { createShutdown } from '../../electron/service/lifecycle/shutdown.js';
 import { errorCode } from './harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -97,10 +97,16 @@ describe('drain, then stop', () => {
     void tracker.track(new Promise<void>((resolve) => (finish = resolve)));
     tracker.beginStopping('test');
     let now = 0;
-    const outcome = await waitDrained(tracker, 40, { now: () => (now += 20), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) });
+    const outcome = await waitDrained(tracker, 40, {
+      now: () => (now += 20),
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    });
     expect(outcome).toEqual({ drained: false, abandoned: 1, ms: 20 });
     finish();
-    await expect(waitDrained(tracker, 10_000, { now: () => 0, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) })).resolves.toMatchObject({ drained: true, abandoned: 0 });
+    await expect(
+      waitDrained(tracker, 10_000, { now: () => 0, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }),
+    ).resolves.toMatchObject({ drained: true, abandoned: 0 });
     expect(() => tracker.refuseWhenStopping('payments')).toThrow(expect.objectContaining({ code: 'stopping', data: { reason: 'test' } }));
   });
 });

@@ -20,8 +20,8 @@ import { buildPinpadStack } from '../../native/inpas/stack.js';
 import { Tag } from '../../native/inpas/tags.js';
 import { memoryPair, type MemoryStream } from '../../native/transport/memory.js';
 import type { Part, PaymentEvent, PinpadHealth, Receipt } from '../../electron/contract/types.js';
-import { Journal } from '../../electron/service/journal.js';
-import { PaymentService, type PaymentServiceOptions, type PinpadAccess } from '../../electron/service/payment-service.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import { PaymentService, type PaymentServiceOptions, type PinpadAccess } from '../../electron/service/payments/payment-service.js';
 
 export const TERMINAL_ID = '00322346';
 export const PROFILE: TerminalProfile = loadProfile();

@@ -1,8 +1,8 @@
 /** Idempotency keys in the service: retention and pruning by the injected clock, a restart on the same journal, refusals that store nothing. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KEY_RETENTION_MS } from '../../electron/service/idempotency.js';
-import { Journal } from '../../electron/service/journal.js';
+import { KEY_RETENTION_MS } from '../../electron/service/payments/idempotency.js';
+import { Journal } from '../../electron/service/journal/journal.js';
 import { Clock, errorCode, useServiceRigs } from './harness.js';
 
 const { rig: makeRig, tempDir } = useServiceRigs();
@@ -38,9 +38,9 @@ describe('idempotency keys in the service', () => {
   it('a call refused before money moved stores no key: the same key with corrected input is a new call', async () => {
     const rig = makeRig();
     const receipt = rig.service.openReceipt({ lines: [], total: 30_000 });
-    expect(await errorCode(() => rig.service.startPayment({ receiptId: receipt.id, method: 'card', amount: 40_000, idempotencyKey: 'first-was-refused' }))).toBe(
-      'amount-exceeds-remaining',
-    );
+    expect(
+      await errorCode(() => rig.service.startPayment({ receiptId: receipt.id, method: 'card', amount: 40_000, idempotencyKey: 'first-was-refused' })),
+    ).toBe('amount-exceeds-remaining');
     const ok = rig.service.startPayment({ receiptId: receipt.id, method: 'card', amount: 30_000, idempotencyKey: 'first-was-refused' });
     expect((await rig.settled(ok.paymentId)).state).toBe('APPROVED');
     // Now the key is taken; the receipt is paid, yet the retry is answered, not refused as receipt-closed.
@@ -50,7 +50,9 @@ describe('idempotency keys in the service', () => {
   it('the key is checked in the service, so a direct call with a key of the wrong form is invalid input', async () => {
     const rig = makeRig();
     const receipt = rig.service.openReceipt({ lines: [], total: 30_000 });
-    expect(await errorCode(() => rig.service.startPayment({ receiptId: receipt.id, method: 'card', amount: 1_000, idempotencyKey: 'bad key' }))).toBe('invalid-input');
+    expect(await errorCode(() => rig.service.startPayment({ receiptId: receipt.id, method: 'card', amount: 1_000, idempotencyKey: 'bad key' }))).toBe(
+      'invalid-input',
+    );
     expect(rig.journal.partsOf(receipt.id)).toHaveLength(0);
   });
 
@@ -81,13 +83,25 @@ describe('idempotency keys in the service', () => {
   it('unknown.resolveManually with a key: a retry returns the decided part; other input is a conflict', async () => {
     const rig = makeRig();
     const receipt = rig.service.openReceipt({ lines: [], total: 10_000 });
-    const part = rig.journal.createPart({ receiptId: receipt.id, kind: 'payment', method: 'card', amount: 10_000, needsEcrNumber: true, businessDay: '2026-03-10' });
+    const part = rig.journal.createPart({
+      receiptId: receipt.id,
+      kind: 'payment',
+      method: 'card',
+      amount: 10_000,
+      needsEcrNumber: true,
+      businessDay: '2026-03-10',
+    });
     rig.journal.transition(part.id, 'SENT');
     rig.journal.transition(part.id, 'UNKNOWN');
     const decided = rig.service.resolveManually(part.id, 'approved', 'seen in the full report', '123456', 'resolve-0001');
     expect(decided).toMatchObject({ id: part.id, state: 'APPROVED' });
-    expect(rig.service.resolveManually(part.id, 'approved', 'seen in the full report', '123456', 'resolve-0001')).toMatchObject({ id: part.id, state: 'APPROVED' });
-    expect(await errorCode(() => rig.service.resolveManually(part.id, 'declined', 'seen in the full report', undefined, 'resolve-0001'))).toBe('idempotency-conflict');
+    expect(rig.service.resolveManually(part.id, 'approved', 'seen in the full report', '123456', 'resolve-0001')).toMatchObject({
+      id: part.id,
+      state: 'APPROVED',
+    });
+    expect(await errorCode(() => rig.service.resolveManually(part.id, 'declined', 'seen in the full report', undefined, 'resolve-0001'))).toBe(
+      'idempotency-conflict',
+    );
     expect(await errorCode(() => rig.service.resolveManually(part.id, 'approved', 'seen in the full report', '123456'))).toBe('not-unresolved');
     expect(rig.journal.audit({ partId: part.id }).filter((a) => a.event === 'resolved-by-cashier')).toHaveLength(1);
   });

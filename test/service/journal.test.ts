@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Journal, JOURNAL_SCHEMA_VERSION, MAX_ECR_NUMBER, receiptView } from '../../electron/service/journal.js';
-import type { Part } from '../../electron/service/model.js';
+import { Journal, JOURNAL_SCHEMA_VERSION, MAX_ECR_NUMBER, receiptView } from '../../electron/service/journal/journal.js';
+import type { Part } from '../../electron/service/journal/part-lifecycle.js';
 import { FrameDecoder } from '../../native/inpas/codec.js';
 import { Tag } from '../../native/inpas/tags.js';
 import { useServiceRigs } from './harness.js';

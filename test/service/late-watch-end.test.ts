@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LatePaymentEvent, PublicConfig } from '../../electron/contract/types.js';
 import type { CallContext } from '../../electron/contract/methods.js';
 import { createHandlers } from '../../electron/service/handlers.js';
-import { PaymentService } from '../../electron/service/payment-service.js';
+import { PaymentService } from '../../electron/service/payments/payment-service.js';
 import { Tag } from '../../native/inpas/tags.js';
 import { errorCode, useServiceRigs, waitFor, type ServiceRig } from './harness.js';
 

@@ -2,9 +2,9 @@ import net from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PinpadHealth } from '../../electron/contract/types.js';
-import { Journal } from '../../electron/service/journal.js';
-import { KioskMetrics } from '../../electron/service/metrics.js';
-import { startMetricsServer, type MetricsServer } from '../../electron/service/metrics-server.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import { KioskMetrics } from '../../electron/service/observability/metrics.js';
+import { startMetricsServer, type MetricsServer } from '../../electron/service/observability/metrics-server.js';
 import { useServiceRigs, type ServiceRig } from './harness.js';
 
 const { rig: makeRig, tempDir } = useServiceRigs();
@@ -29,7 +29,16 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 function metricsOf(rig: ServiceRig, health: Partial<PinpadHealth> = {}): KioskMetrics {
   return new KioskMetrics({
     journal: rig.journal,
-    health: () => ({ state: 'connected', emulator: true, target: 'memory', terminalId: '00322346', model: undefined, problem: undefined, since: new Date().toISOString(), ...health }),
+    health: () => ({
+      state: 'connected',
+      emulator: true,
+      target: 'memory',
+      terminalId: '00322346',
+      model: undefined,
+      problem: undefined,
+      since: new Date().toISOString(),
+      ...health,
+    }),
     unresolvedCount: () => rig.service.listUnresolved().length,
     info: { version: '9.9.9', mode: 'till', profile: 'default', terminalId: () => '00322346' },
   });
@@ -126,7 +135,10 @@ function raw(server: MetricsServer, bytes: string | Buffer): Promise<string> {
 }
 
 describe('the /metrics endpoint on hostile input', () => {
-  const render = async (): Promise<{ text: string; contentType: string }> => ({ text: 'kiosk_up 1\n', contentType: 'text/plain; version=0.0.4; charset=utf-8' });
+  const render = async (): Promise<{ text: string; contentType: string }> => ({
+    text: 'kiosk_up 1\n',
+    contentType: 'text/plain; version=0.0.4; charset=utf-8',
+  });
 
   it('paths, methods and tokens get clear status codes; the right token gets the metrics', async () => {
     const server = await startMetricsServer({ host: '127.0.0.1', port: 0, token: 'scrape-token-0123456789abcdef', render });

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Journal } from '../../electron/service/journal.js';
-import { assertTransition, canTransition, IllegalTransitionError, PART_STATES, UNRESOLVED_STATES, type PartState } from '../../electron/service/model.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import {
+  assertTransition,
+  canTransition,
+  IllegalTransitionError,
+  PART_STATES,
+  UNRESOLVED_STATES,
+  type PartState,
+} from '../../electron/service/journal/part-lifecycle.js';
 
 /**
  * The lifecycle of a part, written out independently of model.ts:

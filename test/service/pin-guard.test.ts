@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashPin } from '../../electron/service/config.js';
-import { ServiceError } from '../../electron/service/errors.js';
-import { Journal } from '../../electron/service/journal.js';
-import { PinGuard, type PinRefusal } from '../../electron/service/pin-guard.js';
+import { hashPin } from '../../electron/service/config/config.js';
+import { ServiceError } from '../../electron/contract/errors.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import { PinGuard, type PinRefusal } from '../../electron/service/access/pin-guard.js';
 
 const HASH = hashPin('2468');
 const dirs: string[] = [];
@@ -97,7 +97,13 @@ describe('the service PIN guard', () => {
     const journal = new Journal(path);
     const guard = new PinGuard(journal.db, HASH, { now: clock.now });
     const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => guard.check(`900${i}`, `bridge ${i}`, 'service.unlock')));
-    expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<boolean>).value)).toEqual([false, false, false, false, false]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<boolean>).value)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(3);
     expect(guard.state.failures).toBe(5);
     journal.close();

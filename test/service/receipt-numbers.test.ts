@@ -2,9 +2,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Journal, MIGRATIONS, receiptView } from '../../electron/service/journal.js';
-import { dayTotals } from '../../electron/service/day-totals.js';
-import { localDay, receiptByNumber, RECEIPT_NUMBERS_MIGRATION } from '../../electron/service/receipt-numbers.js';
+import { Journal, MIGRATIONS, receiptView } from '../../electron/service/journal/journal.js';
+import { dayTotals } from '../../electron/service/journal/day-totals.js';
+import { localDay, receiptByNumber, RECEIPT_NUMBERS_MIGRATION } from '../../electron/service/journal/receipt-numbers.js';
 import { useServiceRigs } from './harness.js';
 
 const { tempDir } = useServiceRigs();
@@ -93,7 +93,9 @@ describe("one day's totals", () => {
         { kind: 'refund', method: 'card', count: 1, amount: 300 },
       ]);
       expect(dayTotals(journal.db, '2026-03-12')).toEqual([]);
-      const plan = journal.db.prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM parts WHERE business_day = '2026-03-10' AND state = 'APPROVED'").all() as Array<{ detail: string }>;
+      const plan = journal.db.prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM parts WHERE business_day = '2026-03-10' AND state = 'APPROVED'").all() as Array<{
+        detail: string;
+      }>;
       expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX parts_business_day/);
     } finally {
       journal.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Journal } from '../../electron/service/journal.js';
-import { receiptNumber } from '../../electron/service/receipt-numbers.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import { receiptNumber } from '../../electron/service/journal/receipt-numbers.js';
 
 /** A journal with three receipts: a card payment, an SBP payment and one with no payment yet. */
 function seeded(): { journal: Journal; coffee: string; bread: string; milk: string } {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPinpad } from '../../native/cli/pinpad.js';
 import { memoryPair } from '../../native/transport/memory.js';
-import { Journal, JOURNAL_SCHEMA_VERSION, MIGRATIONS } from '../../electron/service/journal.js';
-import { ReconciliationStore } from '../../electron/service/reconciliation-store.js';
+import { Journal, JOURNAL_SCHEMA_VERSION, MIGRATIONS } from '../../electron/service/journal/journal.js';
+import { ReconciliationStore } from '../../electron/service/journal/reconciliation-store.js';
 import { PROFILE, TERMINAL_ID, useServiceRigs, type ServiceRig } from './harness.js';
 
 const { rig: makeRig } = useServiceRigs();
@@ -88,7 +88,12 @@ describe('close-of-day reconciliation', () => {
     expect(second.reconciliation).toMatchObject({
       matched: true,
       businessDay: '2026-03-11',
-      journal: { cardSales: { count: 0, amount: 0 }, sbpSales: { count: 1, amount: 4_000 }, voids: { count: 0, amount: 0 }, refunds: { count: 1, amount: 30_000 } },
+      journal: {
+        cardSales: { count: 0, amount: 0 },
+        sbpSales: { count: 1, amount: 4_000 },
+        voids: { count: 0, amount: 0 },
+        refunds: { count: 1, amount: 30_000 },
+      },
     });
     expect(second.reconciliation!.terminal).toEqual(second.reconciliation!.journal);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PaymentService } from '../../electron/service/payment-service.js';
+import { PaymentService } from '../../electron/service/payments/payment-service.js';
 import { PinpadError } from '../../native/inpas/errors.js';
 import { Tag } from '../../native/inpas/tags.js';
 import { errorCode, TERMINAL_ID, useServiceRigs } from './harness.js';

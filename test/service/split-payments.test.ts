@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Receipt } from '../../electron/service/model.js';
+import type { Receipt } from '../../electron/service/journal/part-lifecycle.js';
 import { errorCode, sum, useServiceRigs, waitFor } from './harness.js';
 
 const { rig: makeRig } = useServiceRigs();

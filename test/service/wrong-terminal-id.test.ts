@@ -11,10 +11,10 @@ import { EmulatorHost } from '../../native/emulator/host.js';
 import { FAST_TIMING, NO_FAULTS, NO_QUIRKS } from '../../native/emulator/options.js';
 import { loadProfile } from '../../native/inpas/profile.js';
 import type { PinpadHealth } from '../../electron/contract/types.js';
-import { PinpadConnection } from '../../electron/service/connection.js';
-import { Journal } from '../../electron/service/journal.js';
-import { PaymentService } from '../../electron/service/payment-service.js';
-import { ServiceError } from '../../electron/service/errors.js';
+import { PinpadConnection } from '../../electron/service/pinpad/connection.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import { PaymentService } from '../../electron/service/payments/payment-service.js';
+import { ServiceError } from '../../electron/contract/errors.js';
 
 const PROFILE = loadProfile();
 const REAL_ID = '00322346';
@@ -23,7 +23,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(configuredId: string): Promise<{ host: EmulatorHost; connection: PinpadConnection; service: PaymentService; journal: Journal; health: PinpadHealth[] }> {
+async function setup(
+  configuredId: string,
+): Promise<{ host: EmulatorHost; connection: PinpadConnection; service: PaymentService; journal: Journal; health: PinpadHealth[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'wrong-id-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const host = await EmulatorHost.start({

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { eventChannel, invokeChannel } from '../../electron/contract/channels.js';
 import type { PaymentEvent, Receipt } from '../../electron/contract/types.js';
-import { hashPin } from '../../electron/service/config.js';
+import { hashPin } from '../../electron/service/config/config.js';
 import { resetFake } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
@@ -35,7 +35,11 @@ async function runTill() {
   const window = state.windows[0]!;
   const invoke = async (method: string, payload: unknown) => {
     const handler = state.ipcHandlers.get(invokeChannel(method as never))!;
-    return (await handler({ sender: window.webContents, senderFrame: { url: 'app://ui/index.html' } }, payload)) as { ok: boolean; value?: never; error?: { code: string } };
+    return (await handler({ sender: window.webContents, senderFrame: { url: 'app://ui/index.html' } }, payload)) as {
+      ok: boolean;
+      value?: never;
+      error?: { code: string };
+    };
   };
   const sent = (name: 'payment' | 'lifecycle') => window.webContents.sent.filter((s) => s.channel === eventChannel(name)).map((s) => s.payload);
   return { state, window, invoke, sent };

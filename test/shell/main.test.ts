@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES, invokeChannel } from '../../electron/contract/channels.js';
-import { hashPin } from '../../electron/service/config.js';
+import { hashPin } from '../../electron/service/config/config.js';
 import { HANG_GRACE_MS, SOFTWARE_RENDERING_FILE, UNAVAILABLE_URL } from '../../electron/window-health.js';
 import { fake, resetFake, type BrowserWindow as FakeBrowserWindow, type FakeState } from './fake-electron.js';
 
@@ -141,7 +141,8 @@ describe('electron/main.ts in kiosk mode', () => {
   it('denies every permission and sets the CSP', () => {
     const s = run.state.session;
     const granted: boolean[] = [];
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) s.permissionRequestHandler?.({}, permission, (g) => granted.push(g));
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal'])
+      s.permissionRequestHandler?.({}, permission, (g) => granted.push(g));
     expect(granted).toEqual([false, false, false, false, false]);
     expect(s.permissionCheckHandler?.({}, 'media')).toBe(false);
     expect(s.devicePermissionHandler?.({})).toBe(false);

@@ -10,8 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { containsCardData, scrubText } from '../../native/inpas/card-data.js';
 import { ConfigError } from '../../electron/contract/errors.js';
 import { startServiceApp } from '../../electron/service/app.js';
-import { Journal } from '../../electron/service/journal.js';
-import { createLogger } from '../../electron/service/logger.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import { createLogger } from '../../electron/service/observability/logger.js';
 
 // Built at run time so that no full card number sits in the repository.
 const MIR = ['2200', '7001', '2345', '6781'];

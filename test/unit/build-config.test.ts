@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultConfigText, parseConfigText } from '../../electron/service/config.js';
+import { defaultConfigText, parseConfigText } from '../../electron/service/config/config.js';
 
 describe('the shipped default configuration', () => {
   const shipped = readFileSync(join(import.meta.dirname, '..', '..', 'build', 'config.toml'), 'utf8');

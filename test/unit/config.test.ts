@@ -16,7 +16,7 @@ import {
   resolvePinpadTarget,
   suggestKey,
   verifyPin,
-} from '../../electron/service/config.js';
+} from '../../electron/service/config/config.js';
 import { configFileError } from '../helpers.js';
 
 const FILE = '/etc/kiosk/config.toml';

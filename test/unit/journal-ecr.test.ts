@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Journal } from '../../electron/service/journal.js';
+import { Journal } from '../../electron/service/journal/journal.js';
 import { EcrCounter, ecrSourceFor } from '../../native/cli/ecr-counter.js';
 import { JournalEcrSource } from '../../native/cli/journal-ecr.js';
 import { PinpadError } from '../../native/inpas/errors.js';
@@ -35,9 +35,12 @@ describe('pinpad on an installed kiosk: one till-number counter with the app', (
       expect(taken).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(source.last()).toBe(7);
       // Support can see which numbers the command took.
-      expect(journal.audit().filter((a) => a.event === 'ecr-taken-by-cli').map((a) => a.detail)).toEqual(
-        expect.arrayContaining(['till no. 3 taken by the pinpad command', 'till no. 6 taken by the pinpad command']),
-      );
+      expect(
+        journal
+          .audit()
+          .filter((a) => a.event === 'ecr-taken-by-cli')
+          .map((a) => a.detail),
+      ).toEqual(expect.arrayContaining(['till no. 3 taken by the pinpad command', 'till no. 6 taken by the pinpad command']));
     } finally {
       journal.close();
     }

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { containsCardData } from '../../native/inpas/card-data.js';
-import { createLogger, createTraceWriter, RotatingFile, scrubLogLine, type ServiceLogger, type TraceWriter } from '../../electron/service/logger.js';
+import {
+  createLogger,
+  createTraceWriter,
+  RotatingFile,
+  scrubLogLine,
+  type ServiceLogger,
+  type TraceWriter,
+} from '../../electron/service/observability/logger.js';
 
 // Built at run time so that no full card number sits in the repository.
 const PAN = ['2200', '7001', '2345', '6781'].join('');

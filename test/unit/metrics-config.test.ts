@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeConfig, parseConfigText } from '../../electron/service/config.js';
+import { describeConfig, parseConfigText } from '../../electron/service/config/config.js';
 import { configFileError } from '../helpers.js';
 
 const FILE = '/etc/kiosk/config.toml';
@@ -15,7 +15,10 @@ describe('[metrics] configuration', () => {
   it('listen as host:port (IPv4, a name, IPv6 in brackets), with an optional token', () => {
     expect(parseConfigText('[metrics]\nlisten = "127.0.0.1:9464"\n', FILE).metrics.listen).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(parseConfigText('[metrics]\nlisten = "kiosk-12.lan:9100"\n', FILE).metrics.listen).toEqual({ host: 'kiosk-12.lan', port: 9100 });
-    expect(parseConfigText(`[metrics]\nlisten = "[::1]:9464"\ntoken = "${TOKEN}"\n`, FILE).metrics).toEqual({ listen: { host: '::1', port: 9464 }, token: TOKEN });
+    expect(parseConfigText(`[metrics]\nlisten = "[::1]:9464"\ntoken = "${TOKEN}"\n`, FILE).metrics).toEqual({
+      listen: { host: '::1', port: 9464 },
+      token: TOKEN,
+    });
   });
 
   it('a wrong listen, a short token or an unknown key is an error naming the file and the key; the token is never echoed', () => {

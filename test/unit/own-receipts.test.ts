@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CallContext } from '../../electron/contract/methods.js';
-import { authorize, noteOwnReceipt, OWN_RECEIPTS_KEPT, type PermissionDeps } from '../../electron/service/permissions.js';
+import { authorize, noteOwnReceipt, OWN_RECEIPTS_KEPT, type PermissionDeps } from '../../electron/service/access/permissions.js';
 
 /** Every receipt is paid (no longer open): only the caller's own ones may be read. */
 const deps: PermissionDeps = {

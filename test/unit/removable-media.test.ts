@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyToRemovable, removableDrives } from '../../electron/service/removable-media.js';
+import { copyToRemovable, removableDrives } from '../../electron/service/observability/removable-media.js';
 
 const dirs: string[] = [];
 function temp(): string {
@@ -32,5 +32,4 @@ describe('removable drives', () => {
     expect(copies).toEqual([join(run, 'kiosk', 'USB-STICK', 'inpas-kiosk-pay', 'bundle.tar.gz')]);
     expect(readFileSync(copies![0]!, 'utf8')).toBe('bundle');
   });
-
 });

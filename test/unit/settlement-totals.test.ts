@@ -12,8 +12,8 @@ import {
 } from '../../native/inpas/settlement-totals.js';
 import { settlementFields } from '../../native/emulator/settlement-slip.js';
 import { Bank } from '../../native/emulator/bank.js';
-import { reconciliationCsv } from '../../electron/service/reconciliation-export.js';
-import type { Reconciliation } from '../../electron/service/reconciliation.js';
+import { reconciliationCsv } from '../../electron/service/closing/reconciliation-export.js';
+import type { Reconciliation } from '../../electron/service/closing/reconciliation.js';
 
 const PROFILE = loadProfile();
 const SETTLEMENT = PROFILE.settlement!;

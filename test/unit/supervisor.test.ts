@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createShutdown } from '../../electron/service/shutdown.js';
-import { Supervisor, supervisorFromEnv, systemdNotify, type SupervisorClock } from '../../electron/service/supervisor.js';
+import { createShutdown } from '../../electron/service/lifecycle/shutdown.js';
+import { Supervisor, supervisorFromEnv, systemdNotify, type SupervisorClock } from '../../electron/service/lifecycle/supervisor.js';
 
 class FakeClock implements SupervisorClock {
   ms = 0;
@@ -117,15 +117,38 @@ describe('systemd supervisor', () => {
   });
 
   it('outside systemd (no NOTIFY_SOCKET) there is no supervisor; WATCHDOG_USEC is read, WATCHDOG_PID (cage) is not', () => {
-    expect(supervisorFromEnv({}, () => undefined, () => undefined)).toBeUndefined();
-    const s = supervisorFromEnv({ NOTIFY_SOCKET: '/run/x', WATCHDOG_USEC: '30000000', WATCHDOG_PID: '1' }, () => undefined, () => undefined, async () => undefined);
+    expect(
+      supervisorFromEnv(
+        {},
+        () => undefined,
+        () => undefined,
+      ),
+    ).toBeUndefined();
+    const s = supervisorFromEnv(
+      { NOTIFY_SOCKET: '/run/x', WATCHDOG_USEC: '30000000', WATCHDOG_PID: '1' },
+      () => undefined,
+      () => undefined,
+      async () => undefined,
+    );
     expect(s?.pingEveryMs).toBe(15_000);
-    expect(supervisorFromEnv({ NOTIFY_SOCKET: '/run/x', WATCHDOG_USEC: 'x' }, () => undefined, () => undefined, async () => undefined)?.pingEveryMs).toBeUndefined();
+    expect(
+      supervisorFromEnv(
+        { NOTIFY_SOCKET: '/run/x', WATCHDOG_USEC: 'x' },
+        () => undefined,
+        () => undefined,
+        async () => undefined,
+      )?.pingEveryMs,
+    ).toBeUndefined();
   });
 
   it('a failed send is logged, never thrown', async () => {
     const lines: string[] = [];
-    const supervisor = new Supervisor({ send: () => Promise.reject(new Error('no socket')), watchdogUsec: undefined, probe: () => undefined, log: (line) => lines.push(line) });
+    const supervisor = new Supervisor({
+      send: () => Promise.reject(new Error('no socket')),
+      watchdogUsec: undefined,
+      probe: () => undefined,
+      log: (line) => lines.push(line),
+    });
     await expect(supervisor.ready('up')).resolves.toBeUndefined();
     expect(lines).toEqual(['systemd notification not sent']);
   });

@@ -7,10 +7,10 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { containsCardData } from '../../native/inpas/card-data.js';
 import { ServiceError } from '../../electron/contract/errors.js';
 import type { PinpadHealth } from '../../electron/contract/types.js';
-import { hashPin, parseConfigText } from '../../electron/service/config.js';
-import { Journal } from '../../electron/service/journal.js';
-import { createLogger, createTraceWriter } from '../../electron/service/logger.js';
-import { writeSupportBundle } from '../../electron/service/support-bundle.js';
+import { hashPin, parseConfigText } from '../../electron/service/config/config.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import { createLogger, createTraceWriter } from '../../electron/service/observability/logger.js';
+import { writeSupportBundle } from '../../electron/service/observability/support-bundle.js';
 
 // Built at run time so that no full card number sits in the repository.
 const PAN = ['2200', '7001', '2345', '6781'].join('');

@@ -1,0 +1,575 @@
+/** The journal: receipts, parts and their audit trail in SQLite (WAL, synchronous=FULL), written before the pin pad acts. */
+import type { AuditEvent } from '../../contract/audit-events.js';
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { scrubText } from '../../../native/inpas/card-data.js';
+import type { PartSlip } from '../../contract/types.js';
+import {
+  assertTransition,
+  type Part,
+  type PartKind,
+  type PartMethod,
+  type PartState,
+  type QrInfo,
+  type ReceiptLine,
+  type ReceiptState,
+  type RefundHow,
+} from './part-lifecycle.js';
+import { DAY_TOTALS_INDEX } from './day-totals.js';
+import { assignReceiptNumber, localDay, RECEIPT_NUMBERS_MIGRATION } from './receipt-numbers.js';
+import { RECEIPT_SEARCH_INDEXES, receiptIdFromText, searchReceiptIds } from './receipt-search.js';
+import { IDEMPOTENCY_MIGRATION } from './idempotency-store.js';
+
+/** Versioned migrations; each runs once, in order, inside a transaction. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE ecr_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
+  INSERT INTO ecr_counter (id, last) VALUES (1, 0);
+  CREATE TABLE receipts (
+    id TEXT PRIMARY KEY,
+    lines TEXT NOT NULL,
+    total INTEGER NOT NULL CHECK (total > 0),
+    state TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE parts (
+    id TEXT PRIMARY KEY,
+    receipt_id TEXT NOT NULL REFERENCES receipts(id),
+    kind TEXT NOT NULL CHECK (kind IN ('payment', 'refund')),
+    method TEXT NOT NULL CHECK (method IN ('card', 'sbp', 'cash')),
+    how TEXT,
+    refund_of TEXT REFERENCES parts(id),
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    state TEXT NOT NULL,
+    ecr_number INTEGER UNIQUE,
+    request TEXT,
+    rrn TEXT, auth_code TEXT, response_code TEXT, text TEXT, card_masked TEXT, terminal_id TEXT,
+    switched_to_sbp INTEGER NOT NULL DEFAULT 0,
+    business_day TEXT NOT NULL,
+    settled INTEGER NOT NULL DEFAULT 0,
+    slip TEXT, qr TEXT, raw TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX parts_receipt ON parts(receipt_id);
+  CREATE INDEX parts_state ON parts(state);
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    receipt_id TEXT,
+    part_id TEXT,
+    from_state TEXT,
+    to_state TEXT,
+    event TEXT NOT NULL,
+    detail TEXT
+  );
+  CREATE INDEX audit_part ON audit(part_id);
+  `,
+  // Wrong service PINs in a row and the lockout they earned (pin-guard.ts): a restart does not reset them.
+  `
+  CREATE TABLE service_pin_guard (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, locked_until TEXT);
+  INSERT INTO service_pin_guard (id, failures, locked_until) VALUES (1, 0, NULL);
+  `,
+  // Short receipt numbers per day, and the index one day's totals read.
+  RECEIPT_NUMBERS_MIGRATION + DAY_TOTALS_INDEX,
+  // Late-payment watches: an SBP part whose QR may still be paid is asked about until it is paid,
+  // its deadline passes with a final "not paid", or a cashier decides. Durable across restarts.
+  `
+  CREATE TABLE late_watches (
+    part_id TEXT PRIMARY KEY REFERENCES parts(id),
+    receipt_id TEXT NOT NULL REFERENCES receipts(id),
+    ecr_number INTEGER NOT NULL,
+    amount INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    deadline_ms INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('watching', 'reversing', 'paid', 'not-paid', 'decided')),
+    late_part_id TEXT REFERENCES parts(id),
+    detail TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX late_watches_state ON late_watches(state);
+  `,
+  // The indexes receipt search reads: RRN, last 4 card digits, day.
+  RECEIPT_SEARCH_INDEXES,
+  // Close-of-day reconciliations: the parts (by rowid) each settlement closed, and the result as JSON.
+  `
+  CREATE TABLE reconciliations (id INTEGER PRIMARY KEY AUTOINCREMENT, business_day TEXT NOT NULL, settled_at TEXT NOT NULL,
+    parts_after INTEGER NOT NULL, parts_up_to INTEGER NOT NULL, matched INTEGER NOT NULL CHECK (matched IN (0, 1)), result TEXT NOT NULL);
+  CREATE INDEX reconciliations_day ON reconciliations(business_day);
+  `,
+  // Clients' idempotency keys and the operations they named (idempotency-store.ts).
+  IDEMPOTENCY_MIGRATION,
+  // Printing by the POS core: whether it said it prints the receipt, and when it confirmed it did.
+  `
+  ALTER TABLE receipts ADD COLUMN pos_prints INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE receipts ADD COLUMN printed_at TEXT;
+  `,
+];
+
+/** The schema version a journal has after its migrations (its user_version). */
+export const JOURNAL_SCHEMA_VERSION = MIGRATIONS.length;
+
+export const MAX_ECR_NUMBER = 999_999;
+
+interface PartRow {
+  id: string;
+  receipt_id: string;
+  kind: PartKind;
+  method: PartMethod;
+  how: RefundHow | null;
+  refund_of: string | null;
+  amount: number;
+  state: PartState;
+  ecr_number: number | null;
+  request: string | null;
+  rrn: string | null;
+  auth_code: string | null;
+  response_code: string | null;
+  text: string | null;
+  card_masked: string | null;
+  terminal_id: string | null;
+  switched_to_sbp: number;
+  business_day: string;
+  settled: number;
+  slip: string | null;
+  qr: string | null;
+  raw: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface ReceiptRow {
+  id: string;
+  lines: string;
+  total: number;
+  state: ReceiptState;
+  pos_prints: number;
+  printed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A slip with every card-number-like digit run masked to first 6 / last 4 and track 2 removed. */
+function scrubSlip(slip: PartSlip): PartSlip {
+  return Object.fromEntries(Object.entries(slip).map(([copy, text]) => [copy, typeof text === 'string' ? scrubText(text) : text])) as PartSlip;
+}
+
+/** What a terminal answer adds to a part; card data is already masked by the driver. */
+export interface PartOutcome {
+  readonly rrn?: string | undefined;
+  readonly authCode?: string | undefined;
+  readonly responseCode?: string | undefined;
+  readonly text?: string | undefined;
+  readonly cardMasked?: string | undefined;
+  readonly terminalId?: string | undefined;
+  readonly switchedToSbp?: boolean;
+  readonly method?: PartMethod;
+  readonly slip?: PartSlip | undefined;
+  readonly raw?: Readonly<Record<string, string>>;
+  readonly qr?: QrInfo;
+  /** The amount the terminal actually approved, when it differs from the one asked (partial approval). */
+  readonly amount?: number;
+}
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly receiptId: string | null;
+  readonly partId: string | null;
+  readonly fromState: PartState | null;
+  readonly toState: PartState | null;
+  readonly event: string;
+  readonly detail: string | null;
+  /** The receipt's short number of its day ("Чек № 3"), when it has one. */
+  readonly receiptNumber: number | null;
+  /** Kopecks: the part's amount, or for a receipt event the receipt's total. */
+  readonly amount: number | null;
+}
+
+export interface NewPart {
+  readonly receiptId: string;
+  readonly kind: PartKind;
+  readonly method: PartMethod;
+  readonly how?: RefundHow;
+  readonly refundOf?: string;
+  readonly amount: number;
+  /** Takes a fresh till transaction number in the same transaction. */
+  readonly needsEcrNumber: boolean;
+  readonly businessDay: string;
+}
+
+/**
+ * SQLite's page cache for the journal, in KiB (SQLite's own default). better-sqlite3 builds SQLite
+ * with a 16 MB default, which a service running for weeks fills page by page as the journal grows
+ * (about 3 KB a payment): resident memory then climbs for thousands of payments. The journal's
+ * queries go by index and the operating system caches the file anyway (npm run bench: search and
+ * day totals on a million parts are no slower).
+ */
+const PAGE_CACHE_KIB = 2048;
+
+/**
+ * The durable journal (SQLite, WAL, synchronous=FULL). Every write is committed before the
+ * call returns, so a row written here survives a crash that follows it.
+ */
+export class Journal {
+  readonly db: Database.Database;
+  readonly #now: () => Date;
+
+  constructor(path: string, options: { now?: () => Date } = {}) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+    this.#now = options.now ?? (() => new Date());
+    this.#migrate();
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  #migrate(): void {
+    const current = this.schemaVersion;
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[version]!);
+        this.db.pragma(`user_version = ${version + 1}`);
+      })();
+    }
+  }
+
+  /** A cheap read that proves the journal answers (the supervisor's watchdog asks it); throws when it does not. */
+  ping(): void {
+    this.db.prepare('SELECT count(*) FROM receipts WHERE 0').get();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  #stamp(): string {
+    return this.#now().toISOString();
+  }
+
+  /**
+   * Runs `write` as one commit: every journal write inside it lands together or not at all (a
+   * kill between two of them cannot leave the first alone). Nested calls join the outer commit.
+   */
+  atomically<T>(write: () => T): T {
+    return this.db.transaction(write)();
+  }
+
+  /** Takes the next till transaction number; the counter is committed before it is returned. */
+  nextEcrNumber(): number {
+    return this.db.transaction(() => this.#takeEcr())();
+  }
+
+  #takeEcr(): number {
+    const { last } = this.db.prepare('SELECT last FROM ecr_counter WHERE id = 1').get() as { last: number };
+    let next = last >= MAX_ECR_NUMBER ? 1 : last + 1;
+    // After a wrap, skip numbers still held by parts of this journal.
+    while (this.db.prepare('SELECT 1 FROM parts WHERE ecr_number = ?').get(next)) next = next >= MAX_ECR_NUMBER ? 1 : next + 1;
+    this.db.prepare('UPDATE ecr_counter SET last = ? WHERE id = 1').run(next);
+    return next;
+  }
+
+  createReceipt(input: { id?: string; lines: readonly ReceiptLine[]; total: number; posPrints?: boolean }): string {
+    const id = input.id ?? randomUUID();
+    const at = this.#stamp();
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO receipts (id, lines, total, state, pos_prints, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(id, JSON.stringify(input.lines.map((l) => ({ ...l, name: scrubText(l.name) }))), input.total, 'open', input.posPrints ? 1 : 0, at, at);
+      assignReceiptNumber(this.db, id, localDay(this.#now()));
+      this.#audit({ receiptId: id, event: 'receipt-opened', detail: `total ${input.total}` });
+    })();
+    return id;
+  }
+
+  hasReceipt(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM receipts WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** The POS core printed the receipt: noted once (the first confirmation's time stays); false when it already was. */
+  markPrinted(id: string): boolean {
+    return this.db.transaction(() => {
+      const at = this.#stamp();
+      const changed = this.db.prepare('UPDATE receipts SET printed_at = ?, updated_at = ? WHERE id = ? AND printed_at IS NULL').run(at, at, id).changes > 0;
+      if (changed) this.#audit({ receiptId: id, event: 'receipt-printed', detail: 'the POS core confirmed printing' });
+      return changed;
+    })();
+  }
+
+  setReceiptState(id: string, state: ReceiptState, detail?: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE receipts SET state = ?, updated_at = ? WHERE id = ?').run(state, this.#stamp(), id);
+      this.#audit({ receiptId: id, event: `receipt-${state}`, detail });
+    })();
+  }
+
+  /**
+   * Writes a new part in state INTENT (with its till number and the exact request that will
+   * be sent) and commits it. Only after this returns may bytes go to the pin pad.
+   */
+  createPart(input: NewPart, buildRequest?: (ecrNumber: number | undefined) => Record<string, string> | undefined): Part {
+    const id = randomUUID();
+    const at = this.#stamp();
+    this.db.transaction(() => {
+      const ecr = input.needsEcrNumber ? this.#takeEcr() : undefined;
+      const request = buildRequest?.(ecr);
+      this.db
+        .prepare(
+          `INSERT INTO parts (id, receipt_id, kind, method, how, refund_of, amount, state, ecr_number, request, business_day, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'INTENT', ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          input.receiptId,
+          input.kind,
+          input.method,
+          input.how ?? null,
+          input.refundOf ?? null,
+          input.amount,
+          ecr ?? null,
+          request ? JSON.stringify(request) : null,
+          input.businessDay,
+          at,
+          at,
+        );
+      this.#audit({
+        receiptId: input.receiptId,
+        partId: id,
+        toState: 'INTENT',
+        event: `${input.kind}-intent`,
+        detail: `${input.method}${input.how ? `/${input.how}` : ''} ${input.amount}${ecr !== undefined ? ` till no. ${ecr}` : ''}`,
+      });
+    })();
+    return this.getPart(id)!;
+  }
+
+  /** The request stored for a part (for an emergency cancel of exactly that request). */
+  partRequest(id: string): Record<string, string> | undefined {
+    const row = this.db.prepare('SELECT request FROM parts WHERE id = ?').get(id) as { request: string | null } | undefined;
+    return row?.request ? (JSON.parse(row.request) as Record<string, string>) : undefined;
+  }
+
+  /** Moves a part to a new state (checked) and records what the terminal said, in one commit. */
+  transition(id: string, to: PartState, outcome: PartOutcome = {}, event: AuditEvent = 'state', detail?: string): Part {
+    this.db.transaction(() => {
+      const row = this.db.prepare('SELECT state, receipt_id FROM parts WHERE id = ?').get(id) as { state: PartState; receipt_id: string } | undefined;
+      if (!row) throw new Error(`no payment ${id} in the journal`);
+      assertTransition(id, row.state, to);
+      const sets: string[] = ['state = @state', 'updated_at = @at'];
+      const values: Record<string, unknown> = { id, state: to, at: this.#stamp() };
+      const put = (column: string, value: unknown): void => {
+        sets.push(`${column} = @${column}`);
+        values[column] = value;
+      };
+      if (outcome.rrn !== undefined) put('rrn', outcome.rrn);
+      if (outcome.authCode !== undefined) put('auth_code', outcome.authCode);
+      if (outcome.responseCode !== undefined) put('response_code', outcome.responseCode);
+      if (outcome.text !== undefined) put('text', scrubText(outcome.text));
+      if (outcome.cardMasked !== undefined) put('card_masked', outcome.cardMasked);
+      if (outcome.terminalId !== undefined) put('terminal_id', outcome.terminalId);
+      if (outcome.switchedToSbp) put('switched_to_sbp', 1);
+      if (outcome.method !== undefined) put('method', outcome.method);
+      // The driver masks card numbers already; the journal masks again, whatever path the slip came by.
+      if (outcome.slip !== undefined) put('slip', JSON.stringify(scrubSlip(outcome.slip)));
+      if (outcome.raw !== undefined) put('raw', JSON.stringify(outcome.raw));
+      if (outcome.qr !== undefined) put('qr', JSON.stringify(outcome.qr));
+      if (outcome.amount !== undefined) put('amount', outcome.amount);
+      this.db.prepare(`UPDATE parts SET ${sets.join(', ')} WHERE id = @id`).run(values);
+      this.#audit({ receiptId: row.receipt_id, partId: id, fromState: row.state, toState: to, event, detail: detail ?? outcome.text });
+    })();
+    return this.getPart(id)!;
+  }
+
+  /** Records something about a part without changing its state (QR shown, status polled ...). */
+  note(id: string, event: AuditEvent, detail?: string, outcome: Pick<PartOutcome, 'qr'> = {}): void {
+    this.db.transaction(() => {
+      const row = this.db.prepare('SELECT receipt_id FROM parts WHERE id = ?').get(id) as { receipt_id: string } | undefined;
+      if (!row) throw new Error(`no payment ${id} in the journal`);
+      if (outcome.qr) this.db.prepare('UPDATE parts SET qr = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(outcome.qr), this.#stamp(), id);
+      this.#audit({ receiptId: row.receipt_id, partId: id, event, detail });
+    })();
+  }
+
+  /**
+   * After a settlement, today's payments can no longer be voided. That includes parts whose
+   * outcome is not known yet: if recovery later finds one approved, it was in the closed day.
+   */
+  markSettled(): number {
+    return this.db.transaction(() => {
+      const changed = this.db
+        .prepare("UPDATE parts SET settled = 1 WHERE settled = 0 AND state IN ('APPROVED', 'SENT', 'UNKNOWN') AND method != 'cash'")
+        .run().changes;
+      this.#audit({ event: 'settlement', detail: `${changed} payments closed for void` });
+      return changed;
+    })();
+  }
+
+  getPart(id: string): Part | undefined {
+    const row = this.db.prepare('SELECT * FROM parts WHERE id = ?').get(id) as PartRow | undefined;
+    return row ? this.#part(row) : undefined;
+  }
+
+  partsOf(receiptId: string): Part[] {
+    const rows = this.db.prepare('SELECT * FROM parts WHERE receipt_id = ? ORDER BY created_at, rowid').all(receiptId) as PartRow[];
+    return rows.map((row) => this.#part(row));
+  }
+
+  partsInStates(states: readonly PartState[]): Part[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM parts WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY created_at, rowid`)
+      .all(...states) as PartRow[];
+    return rows.map((row) => this.#part(row));
+  }
+
+  partByEcr(ecrNumber: number): Part | undefined {
+    const row = this.db.prepare('SELECT * FROM parts WHERE ecr_number = ?').get(ecrNumber) as PartRow | undefined;
+    return row ? this.#part(row) : undefined;
+  }
+
+  #part(row: PartRow): Part {
+    const refunded =
+      row.kind === 'payment'
+        ? ((
+            this.db.prepare("SELECT COALESCE(SUM(amount), 0) AS s FROM parts WHERE refund_of = ? AND kind = 'refund' AND state = 'APPROVED'").get(row.id) as {
+              s: number;
+            }
+          ).s ?? 0)
+        : 0;
+    return {
+      id: row.id,
+      receiptId: row.receipt_id,
+      kind: row.kind,
+      method: row.method,
+      how: row.how ?? undefined,
+      refundOf: row.refund_of ?? undefined,
+      amount: row.amount,
+      state: row.state,
+      ecrNumber: row.ecr_number ?? undefined,
+      rrn: row.rrn ?? undefined,
+      authCode: row.auth_code ?? undefined,
+      responseCode: row.response_code ?? undefined,
+      text: row.text ?? undefined,
+      cardMasked: row.card_masked ?? undefined,
+      terminalId: row.terminal_id ?? undefined,
+      switchedToSbp: row.switched_to_sbp === 1,
+      refunded,
+      businessDay: row.business_day,
+      settled: row.settled === 1,
+      slip: row.slip ? (JSON.parse(row.slip) as Part['slip']) : undefined,
+      qr: row.qr ? (JSON.parse(row.qr) as QrInfo) : undefined,
+      slipNumber: row.raw ? (JSON.parse(row.raw) as Record<string, string>)['108']?.trim() || undefined : undefined,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  getReceiptRow(id: string):
+    | {
+        id: string;
+        lines: ReceiptLine[];
+        total: number;
+        state: ReceiptState;
+        posPrints: boolean;
+        printedAt: string | undefined;
+        createdAt: string;
+        updatedAt: string;
+      }
+    | undefined {
+    const row = this.db.prepare('SELECT * FROM receipts WHERE id = ?').get(id) as ReceiptRow | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      lines: JSON.parse(row.lines) as ReceiptLine[],
+      total: row.total,
+      state: row.state,
+      posPrints: row.pos_prints === 1,
+      printedAt: row.printed_at ?? undefined,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** Receipts newest first, optionally by id / RRN / till number / date prefix. */
+  /** Receipt ids matching a cashier's search text, newest first (receipt-search.ts). */
+  searchReceipts(query: { text?: string; limit?: number } = {}): string[] {
+    return searchReceiptIds(this.db, query);
+  }
+
+  /** The receipt a staff member means by "3", "Чек № 3" (the newest with that number) or its id; undefined when none. */
+  findReceiptId(text: string): string | undefined {
+    return receiptIdFromText(this.db, text);
+  }
+
+  audit(query: { partId?: string; receiptId?: string; limit?: number } = {}): AuditEntry[] {
+    const limit = Math.min(Math.max(query.limit ?? 200, 1), 5000);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (query.partId) {
+      where.push('part_id = ?');
+      args.push(query.partId);
+    }
+    if (query.receiptId) {
+      where.push('receipt_id = ?');
+      args.push(query.receiptId);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT a.*, n.number AS receipt_number, COALESCE(p.amount, r.total) AS amount FROM audit a
+         LEFT JOIN receipt_numbers n ON n.receipt_id = a.receipt_id
+         LEFT JOIN parts p ON p.id = a.part_id
+         LEFT JOIN receipts r ON r.id = a.receipt_id AND a.part_id IS NULL
+         ${where.length ? `WHERE ${where.map((w) => `a.${w}`).join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT ?`,
+      )
+      .all(...args, limit) as Array<{
+      id: number;
+      at: string;
+      receipt_id: string | null;
+      part_id: string | null;
+      from_state: PartState | null;
+      to_state: PartState | null;
+      event: string;
+      detail: string | null;
+      receipt_number: number | null;
+      amount: number | null;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      receiptId: r.receipt_id,
+      partId: r.part_id,
+      fromState: r.from_state,
+      toState: r.to_state,
+      event: r.event,
+      detail: r.detail,
+      receiptNumber: r.receipt_number,
+      amount: r.amount,
+    }));
+  }
+
+  #audit(entry: { receiptId?: string; partId?: string; fromState?: PartState; toState?: PartState; event: AuditEvent; detail?: string | undefined }): void {
+    this.db
+      .prepare('INSERT INTO audit (at, receipt_id, part_id, from_state, to_state, event, detail) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(
+        this.#stamp(),
+        entry.receiptId ?? null,
+        entry.partId ?? null,
+        entry.fromState ?? null,
+        entry.toState ?? null,
+        entry.event,
+        entry.detail === undefined ? null : scrubText(entry.detail),
+      );
+  }
+}
+
+export { receiptView } from './receipt-view.js';
