@@ -94,7 +94,8 @@ export function tillDateTime(date: Date): string {
 /**
  * The operations of an Inpas pin pad. Builds requests from the terminal profile, runs them
  * through the session, and returns typed results. Terminal outcomes never throw: a missing
- * answer becomes `failed` or `unknown` by how far the request got. Only wrong arguments throw.
+ * answer becomes `failed` or `unknown` by how far the request got. Only building a request from
+ * wrong arguments throws (before anything runs).
  */
 export class PinpadDriver {
   readonly profile: TerminalProfile;
@@ -276,7 +277,7 @@ export class PinpadDriver {
     return this.execute(this.buildEmergencyCancel(lastRequest), { operation: 'emergency-cancel', amount, ecrNumber }, options);
   }
 
-  /** Runs a built request. Never throws for terminal or link outcomes. */
+  /** Runs a built request. Never throws: every terminal, link or session outcome is a result. */
   async execute(request: Message, ctx: ResultContext, options: OperationOptions = {}): Promise<PinpadResult> {
     const context: ResultContext = { ...ctx, terminalId: ctx.terminalId ?? (this.#terminalId || undefined) };
     const onEvent = options.onEvent;
@@ -311,8 +312,12 @@ export class PinpadDriver {
       });
       return resultFromResponse(this.profile, response, context);
     } catch (error) {
-      if (error instanceof PinpadError && error.code !== 'usage' && error.code !== 'config' && error.code !== 'busy') return resultFromError(error, context);
-      throw error;
+      // The one place that turns a failure into a result. A request that could not start (the
+      // session busy, a wrong argument) was never sent: `failed`. Anything unexpected may have
+      // been sent: `unknown`, for recovery to resolve through the terminal.
+      const pe =
+        error instanceof PinpadError ? error : new PinpadError('protocol', error instanceof Error ? error.message : String(error), { delivery: 'maybe' });
+      return resultFromError(pe, context);
     }
   }
 

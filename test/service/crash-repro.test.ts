@@ -11,7 +11,7 @@ import { Journal } from '../../electron/service/journal/journal.js';
 import { LateWatchStore } from '../../electron/service/journal/late-watch-store.js';
 import { PaymentService } from '../../electron/service/payments/payment-service.js';
 import type { Part } from '../../electron/service/journal/part-lifecycle.js';
-import { messageFromRecord } from '../../electron/service/payments/payment-types.js';
+import { messageFromRecord } from '../../electron/service/payments/terminal-records.js';
 import { encodeFrame } from '../../native/inpas/codec.js';
 import { sum, useServiceRigs, waitFor, type ServiceRig } from './harness.js';
 

@@ -117,7 +117,13 @@ export class ServiceRig {
       },
     });
     this.terminal.attach(term);
-    this.driver = buildPinpadStack(till, { profile: this.profile, terminalId: TERMINAL_ID, responseTimeoutMs: options.responseTimeoutMs ?? 1000 }).driver;
+    this.driver = buildPinpadStack(till, {
+      profile: this.profile,
+      terminalId: TERMINAL_ID,
+      responseTimeoutMs: options.responseTimeoutMs ?? 1000,
+      // The service's clock: a QR's expiry and the late window are read on the same clock.
+      now: this.clock.now,
+    }).driver;
     const health: PinpadHealth = {
       state: 'connected',
       emulator: true,

@@ -95,7 +95,8 @@ describe('late SBP payments', () => {
     expect(original.state).toBe('DECLINED');
     const statusOp = rig.profile.sbp.paymentStatus.operation;
     await waitFor(() => rig.requestOps().includes(statusOp), 'a status query');
-    // Past the window: the number of status queries stops growing.
+    // Past the window (the service's clock): the number of status queries stops growing.
+    rig.clock.advance(1_000);
     await new Promise((resolve) => setTimeout(resolve, 400));
     const count = rig.requestOps().filter((op) => op === statusOp).length;
     await new Promise((resolve) => setTimeout(resolve, 200));

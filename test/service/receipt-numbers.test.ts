@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Journal, MIGRATIONS, receiptView } from '../../electron/service/journal/journal.js';
 import { dayTotals } from '../../electron/service/journal/day-totals.js';
-import { localDay, receiptByNumber, RECEIPT_NUMBERS_MIGRATION } from '../../electron/service/journal/receipt-numbers.js';
+import { localDay } from '../../electron/service/journal/business-day.js';
+import { receiptByNumber, RECEIPT_NUMBERS_MIGRATION } from '../../electron/service/journal/receipt-numbers.js';
 import { useServiceRigs } from './harness.js';
 
 const { tempDir } = useServiceRigs();

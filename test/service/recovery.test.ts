@@ -288,7 +288,8 @@ describe('recovery by emergency cancel of a charged payment', () => {
     expect(first.parts[0]).toMatchObject({ id: part.id, state: 'UNKNOWN' });
     expect(rig.journal.audit({ partId: part.id }).map((a) => a.event)).toContain('recovery-pending');
     expect(rig.bank.ledger.refunds).toHaveLength(0);
-    // Still no answer, now past the deadline: the emergency cancel of the same request.
+    // Still no answer, now past the deadline (the service's clock): the emergency cancel of the same request.
+    rig.clock.advance(1_000);
     const { parts, ops } = await recoverWatched(rig);
     expect(ops).toEqual([statusOp, rig.profile.operations.emergencyCancel]);
     expect(rig.journal.audit({ partId: part.id }).map((a) => a.event)).toContain('recovery-deadline');

@@ -5,6 +5,7 @@ import { TOTAL_KINDS } from '../../../native/inpas/settlement-totals.js';
 import type { Reconciliation, ReconciliationExport } from '../../contract/types.js';
 import type { Journal } from '../journal/journal.js';
 import { ReconciliationStore, type PeriodPart } from '../journal/reconciliation-store.js';
+import { localDay } from '../journal/business-day.js';
 
 const CSV_COLUMNS = [
   'settled_at',
@@ -52,11 +53,6 @@ export function reconciliationCsv(reconciliations: readonly Reconciliation[]): s
     }
   }
   return `${rows.join('\r\n')}\r\n`;
-}
-
-function localDay(date: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}`;
 }
 
 function writeAtomically(path: string, text: string): void {

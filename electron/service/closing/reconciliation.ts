@@ -10,6 +10,7 @@ import type { Explanation, Reconciliation, ReconciliationDifference, SettlementT
 import type { Journal } from '../journal/journal.js';
 import { UNRESOLVED_STATES } from '../journal/part-lifecycle.js';
 import { ReconciliationStore, type PeriodPart } from '../journal/reconciliation-store.js';
+import { localDay } from '../journal/business-day.js';
 
 export type { Reconciliation, ReconciliationDifference } from '../../contract/types.js';
 
@@ -114,11 +115,6 @@ export function explainDifferences(
     }
   }
   return out;
-}
-
-function localDay(date: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}`;
 }
 
 export interface Closing {

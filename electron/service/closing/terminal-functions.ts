@@ -1,4 +1,4 @@
-/** The pin pad's service functions behind the service PIN: connection test, settlement, reports, slip copy. */
+/** The terminal's own functions behind the service PIN: connection test, settlement, reports, slip copy. */
 import type { PinpadDriver } from '../../../native/inpas/driver.js';
 import type { PinpadResult } from '../../../native/inpas/result.js';
 import type { Journal } from '../journal/journal.js';
@@ -7,23 +7,25 @@ import { beginClosing } from './reconciliation.js';
 import type { PaymentServiceOptions } from '../payments/payment-types.js';
 import type { TerminalLock } from '../pinpad/terminal-lock.js';
 
-export interface ServiceFunctionsHost {
+/** What the terminal's functions need of the payments (payments/ledger.ts). */
+export interface TerminalFunctionsHost {
   readonly options: PaymentServiceOptions;
   readonly journal: Journal;
   readonly lock: TerminalLock;
+  now(): Date;
   /** The driver, or a `pinpad-offline` error. */
-  driver(): PinpadDriver;
+  driverOrThrow(): PinpadDriver;
 }
 
-export class ServiceFunctions {
-  readonly #host: ServiceFunctionsHost;
+export class TerminalFunctions {
+  readonly #host: TerminalFunctionsHost;
 
-  constructor(host: ServiceFunctionsHost) {
+  constructor(host: TerminalFunctionsHost) {
     this.#host = host;
   }
 
   async #run(name: string, run: (driver: PinpadDriver) => Promise<PinpadResult>): Promise<ServiceOperationResult> {
-    const driver = this.#host.driver();
+    const driver = this.#host.driverOrThrow();
     this.#host.lock.claim(name);
     try {
       const result = await run(driver);
@@ -50,7 +52,7 @@ export class ServiceFunctions {
   /** Settlement, reconciled with the journal's totals for the day it closes (kept in the journal). */
   async settle(): Promise<SettlementResult> {
     const { journal, options } = this.#host;
-    const closing = beginClosing(journal, options.profile, options.now ?? (() => new Date()));
+    const closing = beginClosing(journal, options.profile, () => this.#host.now());
     let answer: PinpadResult | undefined;
     const result = await this.#run('settlement', async (d) => {
       answer = await d.settle(journal.nextEcrNumber());

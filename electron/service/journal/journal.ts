@@ -18,7 +18,8 @@ import {
   type RefundHow,
 } from './part-lifecycle.js';
 import { DAY_TOTALS_INDEX } from './day-totals.js';
-import { assignReceiptNumber, localDay, RECEIPT_NUMBERS_MIGRATION } from './receipt-numbers.js';
+import { localDay } from './business-day.js';
+import { assignReceiptNumber, RECEIPT_NUMBERS_MIGRATION } from './receipt-numbers.js';
 import { RECEIPT_SEARCH_INDEXES, receiptIdFromText, searchReceiptIds } from './receipt-search.js';
 import { IDEMPOTENCY_MIGRATION } from './idempotency-store.js';
 

@@ -18,12 +18,6 @@ export const RECEIPT_NUMBERS_MIGRATION = `
     FROM receipts;
 `;
 
-/** The local calendar day, YYYY-MM-DD. */
-export function localDay(date: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}`;
-}
-
 /** Gives a new receipt the next number of its day. Call inside the transaction that writes the receipt. */
 export function assignReceiptNumber(db: Database.Database, receiptId: string, day: string): number {
   const { next } = db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM receipt_numbers WHERE day = ?').get(day) as { next: number };

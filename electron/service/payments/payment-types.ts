@@ -1,16 +1,16 @@
 /**
- * What the payment service shares between its parts (sales, refunds, recovery, late-payment
- * watches): its options, events and result types, and the small helpers that turn terminal
- * results into journal outcomes.
+ * What the payments share with recovery and the late-payment watches: the service's options and
+ * events, and `PaymentBook`, the one interface through which recovery and the watches book what
+ * the terminal answered.
  */
-import type { OperationOptions, PinpadDriver } from '../../../native/inpas/driver.js';
-import { PinpadError } from '../../../native/inpas/errors.js';
-import { Message } from '../../../native/inpas/message.js';
+import type { AnswerSource } from '../../contract/audit-events.js';
+import type { PinpadDriver } from '../../../native/inpas/driver.js';
 import type { TerminalProfile } from '../../../native/inpas/profile.js';
-import { resultFromError, type PinpadResult, type ResultContext } from '../../../native/inpas/result.js';
+import type { PinpadResult } from '../../../native/inpas/result.js';
 import type { LatePaymentEvent, PaymentEvent, PinpadHealth } from '../../contract/types.js';
-import type { Journal, PartOutcome } from '../journal/journal.js';
+import type { Journal } from '../journal/journal.js';
 import type { Part, Receipt } from '../journal/part-lifecycle.js';
+import type { TerminalLock } from '../pinpad/terminal-lock.js';
 
 /** What the service needs of the pin-pad connection. */
 export interface PinpadAccess {
@@ -61,62 +61,32 @@ export interface RefundItem {
   readonly cash?: boolean;
 }
 
-export function localDay(date: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}`;
-}
-
-export function outcomeOf(result: PinpadResult): PartOutcome {
-  return {
-    rrn: result.rrn,
-    authCode: result.authCode,
-    responseCode: result.responseCode,
-    text: result.text,
-    cardMasked: result.cardMasked,
-    terminalId: result.terminalId,
-    switchedToSbp: result.switchedToSbp,
-    slip: result.slip
-      ? { ...(result.slip.customer ? { customer: result.slip.customer } : {}), ...(result.slip.cashier ? { cashier: result.slip.cashier } : {}) }
-      : undefined,
-    raw: result.raw,
-  };
-}
-
-/** The request a part sends, as stored in the journal (text fields only: requests carry no card data). */
-export function requestRecord(message: Message): Record<string, string> {
-  return message.toRecord();
-}
-
-export function messageFromRecord(record: Record<string, string>): Message {
-  const input: Record<number, string> = {};
-  for (const [tag, value] of Object.entries(record)) input[Number(tag)] = value;
-  return Message.of(input);
-}
-
-/** The result context of a part's own request (what a live answer to it is read with). */
-export function partContext(profile: TerminalProfile, part: Part, request: Message): ResultContext {
-  const op = request.int(25);
-  const operation = part.kind === 'payment' ? 'sale' : op === profile.operations.void ? 'void' : 'refund';
-  return {
-    operation,
-    requestedMethod: part.method === 'sbp' ? 'sbp' : 'card',
-    amount: part.amount,
-    ...(part.ecrNumber !== undefined ? { ecrNumber: part.ecrNumber } : {}),
-  };
-}
-
 /**
- * Runs a journaled money request. The driver turns every terminal or link outcome into a result
- * but throws when it refuses to start (session busy, bad arguments): then nothing was sent, and
- * the part must end FAILED rather than stay SENT behind an unhandled rejection. Anything else
- * thrown is treated as "may have been sent" (UNKNOWN, resolved by recovery).
+ * The payments as recovery and the late-payment watches see them (payments/ledger.ts). Every
+ * booking that can complete a receipt closes it in the same commit.
  */
-export async function runGuarded(driver: PinpadDriver, request: Message, ctx: ResultContext, options: OperationOptions): Promise<PinpadResult> {
-  try {
-    return await driver.execute(request, ctx, options);
-  } catch (error) {
-    const pe =
-      error instanceof PinpadError ? error : new PinpadError('protocol', error instanceof Error ? error.message : String(error), { delivery: 'maybe' });
-    return resultFromError(pe, ctx);
-  }
+export interface PaymentBook {
+  readonly options: PaymentServiceOptions;
+  readonly journal: Journal;
+  readonly lock: TerminalLock;
+  /** The service's clock. */
+  now(): Date;
+  /** The pin pad's driver; throws while it is away. */
+  driver(): PinpadDriver;
+  getReceipt(id: string): Receipt;
+  /** Books a terminal result for a SENT or UNKNOWN part exactly as a live answer is booked. */
+  settle(part: Part, result: PinpadResult, what: AnswerSource): Part;
+  /** Marks an open receipt paid when it is now exactly covered (journal only; call inside the commit). */
+  closeIfCovered(receiptId: string): void;
+  /** Marks a payment REFUNDED once its refunds cover it (journal only). */
+  markRefundedIfWhole(paymentId: string): void;
+  /** Tells the screens and the POS core what the receipt now is. */
+  publish(receiptId: string): void;
+  /** The part is (or became, with key 1) an SBP QR payment. */
+  isQrPayment(part: Part): boolean;
+  /** Leaves a late-payment watch behind a payment whose QR may still be paid (journal; safe inside a commit). */
+  watch(part: Part, reason: string): void;
+  /** Gives parts back through the terminal (a late payment's reversal). */
+  refund(receiptId: string, items: readonly RefundItem[]): Promise<Part[]>;
+  emitLate(event: LatePaymentEvent): void;
 }

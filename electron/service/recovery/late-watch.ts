@@ -6,38 +6,25 @@
 import type { PinpadDriver } from '../../../native/inpas/driver.js';
 import type { PinpadResult } from '../../../native/inpas/result.js';
 import { ServiceError } from '../../contract/errors.js';
-import type { Journal } from '../journal/journal.js';
+import { localDay } from '../journal/business-day.js';
 import { LateWatchStore, type LateWatchRow } from '../journal/late-watch-store.js';
-import { UNRESOLVED_STATES, type Part, type Receipt } from '../journal/part-lifecycle.js';
-import type { LatePaymentEvent } from '../../contract/types.js';
-import { localDay, outcomeOf, type PaymentServiceOptions, type RefundItem } from '../payments/payment-types.js';
-import type { TerminalLock } from '../pinpad/terminal-lock.js';
-
-/** What the watches need of the payment service. */
-export interface LateWatchHost {
-  readonly options: PaymentServiceOptions;
-  readonly journal: Journal;
-  readonly lock: TerminalLock;
-  driver(): PinpadDriver;
-  getReceipt(id: string): Receipt;
-  refund(receiptId: string, items: readonly RefundItem[]): Promise<Part[]>;
-  afterMoney(receiptId: string): void;
-  emitLate(event: LatePaymentEvent): void;
-}
+import { UNRESOLVED_STATES, type Part } from '../journal/part-lifecycle.js';
+import type { PaymentBook } from '../payments/payment-types.js';
+import { outcomeOf } from '../payments/terminal-records.js';
 
 /** Status states that say, finally, that the QR was not paid. */
 const NOT_PAID = new Set(['expired', 'rejected', 'not-found', 'reversed']);
 
 export class LateWatch {
   readonly store: LateWatchStore;
-  readonly #host: LateWatchHost;
+  readonly #host: PaymentBook;
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #running = new Set<Promise<void>>();
   #stopped = false;
 
-  constructor(host: LateWatchHost) {
+  constructor(host: PaymentBook) {
     this.#host = host;
-    this.store = new LateWatchStore(host.journal, host.options.now);
+    this.store = new LateWatchStore(host.journal, () => host.now());
   }
 
   get #pollMs(): number {
@@ -55,9 +42,10 @@ export class LateWatch {
     // Journaled even while stopping: the next start resumes it (#schedule does nothing once stopped).
     if (part.kind !== 'payment' || part.ecrNumber === undefined) return;
     // The QR's own expiry when it was seen; otherwise it may have been shown up to its lifetime from now.
-    const expiry = part.qr?.expiresAt ?? Date.now() + this.#host.options.profile.sbp.qrLifetimeSeconds * 1000;
+    const now = this.#host.now().getTime();
+    const expiry = part.qr?.expiresAt ?? now + this.#host.options.profile.sbp.qrLifetimeSeconds * 1000;
     // A watch opened late (the app was down when the QR expired, or the clocks differ) still watches a whole margin.
-    const deadlineMs = Math.max(expiry, Date.now()) + this.#marginMs;
+    const deadlineMs = Math.max(expiry, now) + this.#marginMs;
     this.store.open({ partId: part.id, receiptId: part.receiptId, ecrNumber: part.ecrNumber, amount: part.amount, reason, deadlineMs });
     this.#schedule(part.id, this.#pollMs);
   }
@@ -133,10 +121,10 @@ export class LateWatch {
       await this.#found(watch, status);
       return;
     }
-    if (answered && status.sbpState !== undefined && NOT_PAID.has(status.sbpState) && Date.now() > watch.deadlineMs) {
+    if (answered && status.sbpState !== undefined && NOT_PAID.has(status.sbpState) && this.#host.now().getTime() > watch.deadlineMs) {
       this.store.end(partId, 'not-paid', `the terminal says ${status.sbpState} after the deadline`);
       // The screen showing the receipt learns that no result is coming any more.
-      this.#host.afterMoney(watch.receiptId);
+      this.#host.publish(watch.receiptId);
       return;
     }
     // Pending, expired before the deadline, or no answer: a payment may still land.
@@ -158,14 +146,14 @@ export class LateWatch {
     const overpaid = receipt.state !== 'open' || receipt.paid + amount > receipt.total;
     const reverse = this.#host.options.reverseLatePayments === true || overpaid;
     let lateId = '';
-    journal.db.transaction(() => {
+    journal.atomically(() => {
       const late = journal.createPart({
         receiptId: watch.receiptId,
         kind: 'payment',
         method: 'sbp',
         amount,
         needsEcrNumber: false,
-        businessDay: localDay((this.#host.options.now ?? (() => new Date()))()),
+        businessDay: localDay(this.#host.now()),
       });
       journal.transition(
         late.id,
@@ -176,9 +164,11 @@ export class LateWatch {
       );
       lateId = late.id;
       this.store.end(watch.partId, reverse ? 'reversing' : 'paid', reverse ? 'paid late: to be given back' : 'paid late: kept on the receipt', late.id);
-    })();
+      // Kept: the receipt it completes is paid in the same commit.
+      if (!reverse) this.#host.closeIfCovered(watch.receiptId);
+    });
     if (!reverse) {
-      this.#host.afterMoney(watch.receiptId);
+      this.#host.publish(watch.receiptId);
       this.#host.emitLate({ receiptId: watch.receiptId, paymentId: watch.partId, latePartId: lateId, amount, reversed: false });
       return;
     }
@@ -190,9 +180,13 @@ export class LateWatch {
     const journal = this.#host.journal;
     const late = watch.latePartId ? journal.getPart(watch.latePartId) : undefined;
     const done = (reversed: boolean, detail: string): void => {
-      this.store.end(watch.partId, 'paid', detail);
+      journal.atomically(() => {
+        this.store.end(watch.partId, 'paid', detail);
+        // Kept after all (it could not be given back): the receipt it completes is paid in the same commit.
+        this.#host.closeIfCovered(watch.receiptId);
+      });
       this.#host.emitLate({ receiptId: watch.receiptId, paymentId: watch.partId, latePartId: late?.id ?? '', amount: late?.amount ?? watch.amount, reversed });
-      this.#host.afterMoney(watch.receiptId);
+      this.#host.publish(watch.receiptId);
     };
     if (!late || late.state === 'REFUNDED') {
       done(late !== undefined, late ? 'paid late and given back' : 'paid late');

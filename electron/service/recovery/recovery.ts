@@ -11,7 +11,7 @@
  * every retry interval, once the pin pad is free, until the deadline: the pin pad's operation
  * timeout after the first query that got no answer.
  */
-import type { AnswerSource, AuditEvent } from '../../contract/audit-events.js';
+import type { AuditEvent } from '../../contract/audit-events.js';
 import type { DriverEvent, PinpadDriver } from '../../../native/inpas/driver.js';
 import type { Message } from '../../../native/inpas/message.js';
 import type { PinpadResult } from '../../../native/inpas/result.js';
@@ -20,33 +20,14 @@ import { crashPoint } from '../crash-points.js';
 import { ServiceError } from '../../contract/errors.js';
 import type { Journal, PartOutcome } from '../journal/journal.js';
 import { UNRESOLVED_STATES, type Part } from '../journal/part-lifecycle.js';
-import { messageFromRecord, outcomeOf, partContext, type PaymentServiceOptions } from '../payments/payment-types.js';
-import type { TerminalLock } from '../pinpad/terminal-lock.js';
-
-/** What recovery needs of the payment service. */
-export interface RecoveryHost {
-  readonly options: PaymentServiceOptions;
-  readonly journal: Journal;
-  readonly lock: TerminalLock;
-  /** The driver (throws while the pin pad is away). */
-  driver(): PinpadDriver;
-  /** Records a terminal result for a SENT or UNKNOWN part exactly as a live answer is recorded. */
-  settle(part: Part, result: PinpadResult, what: AnswerSource): Part;
-  afterMoney(receiptId: string): void;
-  /** Marks the receipt paid when it is now exactly covered (journal only; safe inside a commit). */
-  closeIfCovered(receiptId: string): void;
-  markRefundedIfWhole(paymentId: string): void;
-  /** Leaves a late-payment watch behind a payment whose QR may still be paid. */
-  watch(part: Part, reason: string): void;
-  /** The part is (or became, with key 1) an SBP QR payment. */
-  isQrPayment(part: Part): boolean;
-}
+import type { PaymentBook } from '../payments/payment-types.js';
+import { messageFromRecord, outcomeOf, partContext } from '../payments/terminal-records.js';
 
 /** How long recovery waits for the terminal's answer after it gives up a query it no longer needs, ms. */
 const ABORT_GRACE_MS = 300;
 
 export class Recovery {
-  readonly #host: RecoveryHost;
+  readonly #host: PaymentBook;
   /** When a status query of this process first got no answer, per part, ms: the deadline counts from there. */
   readonly #unansweredSince = new Map<string, number>();
   /** Recovery queries running, by part: cut short when the pin pad's own answer settles the part. */
@@ -58,7 +39,7 @@ export class Recovery {
   #background = false;
   #stopped = false;
 
-  constructor(host: RecoveryHost) {
+  constructor(host: PaymentBook) {
     this.#host = host;
   }
 
@@ -87,7 +68,7 @@ export class Recovery {
         continue;
       }
       out.push(await this.#recoverOne(part));
-      this.#host.afterMoney(part.receiptId);
+      this.#host.publish(part.receiptId);
     }
     return out;
   }
@@ -131,6 +112,8 @@ export class Recovery {
     // The pin pad's own answer to the request may have settled the part meanwhile.
     const now = journal.getPart(part.id)!;
     if (!UNRESOLVED_STATES.has(now.state)) return now;
+    // The query could not start (another exchange held the session): nothing was asked; the next pass asks.
+    if (status.error?.code === 'busy') return now;
     const answered = status.status === 'approved' || status.status === 'declined';
     journal.note(
       part.id,
@@ -164,7 +147,7 @@ export class Recovery {
     const limit = this.#host.options.operationTimeoutMs ?? 180_000;
     const since = this.#unansweredSince.get(part.id);
     if (since === undefined) {
-      this.#unansweredSince.set(part.id, Date.now());
+      this.#unansweredSince.set(part.id, this.#host.now().getTime());
       const wait = `asking again until ${Math.round(limit / 1000)} s from now before any cancel`;
       if (busy) this.#journal.note(part.id, 'recovery-waiting', `the pin pad is busy; waiting for its answer, ${wait}`);
       else
@@ -175,8 +158,9 @@ export class Recovery {
         );
       return false;
     }
-    if (Date.now() - since < limit) return false;
-    this.#journal.note(part.id, 'recovery-deadline', `no answer to the status query for ${Math.round((Date.now() - since) / 1000)} s: emergency cancel`);
+    const waited = this.#host.now().getTime() - since;
+    if (waited < limit) return false;
+    this.#journal.note(part.id, 'recovery-deadline', `no answer to the status query for ${Math.round(waited / 1000)} s: emergency cancel`);
     return true;
   }
 
@@ -249,12 +233,12 @@ export class Recovery {
         'recovered-approved',
         'the terminal reports it done',
       );
-      // The receipt's "paid" in the same commit: a kill cannot leave a covered receipt open.
+      // The receipt's "paid" (or the payment's "refunded") in the same commit: a kill cannot leave one without the other.
       if (found.kind === 'payment') this.#host.closeIfCovered(found.receiptId);
+      else if (found.refundOf) this.#host.markRefundedIfWhole(found.refundOf);
       return found;
     });
     this.#unansweredSince.delete(part.id);
-    if (approved.kind === 'refund' && approved.refundOf) this.#host.markRefundedIfWhole(approved.refundOf);
     return approved;
   }
 
@@ -285,11 +269,10 @@ export class Recovery {
     if (!driver.isAnswerTo(request, message)) return;
     const result = driver.resultOf(message, partContext(this.#host.options.profile, part, request));
     this.#journal.note(part.id, 'late-answer', "the pin pad's final answer to this request came after the app restarted: it is the answer");
-    const settled = this.#host.settle(part, result, 'recovered');
-    if (settled.state === 'APPROVED' && settled.kind === 'refund' && settled.refundOf) this.#host.markRefundedIfWhole(settled.refundOf);
+    this.#host.settle(part, result, 'recovered');
     this.#unansweredSince.delete(part.id);
     this.#queries.get(part.id)?.abort();
-    this.#host.afterMoney(part.receiptId);
+    this.#host.publish(part.receiptId);
   }
 
   /**
