@@ -44,7 +44,7 @@ describe('cancel from the screen', () => {
     expect(rig.receipt(receipt.id).lateWatches).toEqual([{ paymentId, deadline: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown as string }]);
   });
 
-  it('emulator scenario cancel-too-late: the card is read at once, a cancel during the bank\'s work cannot stop the approval', async () => {
+  it("emulator scenario cancel-too-late: the card is read at once, a cancel during the bank's work cannot stop the approval", async () => {
     const rig = makeRig({ scenario: 'cancel-too-late' });
     const receipt = rig.service.openReceipt({ lines: [], total: 7_000 });
     const { paymentId } = rig.service.startPayment({ receiptId: receipt.id, method: 'card', amount: 7_000 });

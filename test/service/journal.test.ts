@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Journal, JOURNAL_SCHEMA_VERSION, MAX_ECR_NUMBER, receiptView } from '../../electron/service/journal/journal.js';
+import { MAX_ECR_NUMBER } from '../../native/inpas/driver.js';
+import { Journal, receiptView } from '../../electron/service/journal/journal.js';
+import { JOURNAL_SCHEMA_VERSION } from '../../electron/service/journal/migrations.js';
 import type { Part } from '../../electron/service/journal/part-lifecycle.js';
 import { FrameDecoder } from '../../native/inpas/codec.js';
 import { Tag } from '../../native/inpas/tags.js';

@@ -2,7 +2,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Journal, MIGRATIONS, receiptView } from '../../electron/service/journal/journal.js';
+import { Journal, receiptView } from '../../electron/service/journal/journal.js';
+import { MIGRATIONS } from '../../electron/service/journal/migrations.js';
 import { dayTotals } from '../../electron/service/journal/day-totals.js';
 import { localDay } from '../../electron/service/journal/business-day.js';
 import { receiptByNumber, RECEIPT_NUMBERS_MIGRATION } from '../../electron/service/journal/receipt-numbers.js';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPinpad } from '../../native/cli/pinpad.js';
 import { memoryPair } from '../../native/transport/memory.js';
-import { Journal, JOURNAL_SCHEMA_VERSION, MIGRATIONS } from '../../electron/service/journal/journal.js';
+import { Journal } from '../../electron/service/journal/journal.js';
+import { JOURNAL_SCHEMA_VERSION, MIGRATIONS } from '../../electron/service/journal/migrations.js';
 import { ReconciliationStore } from '../../electron/service/journal/reconciliation-store.js';
 import { PROFILE, TERMINAL_ID, useServiceRigs, type ServiceRig } from './harness.js';
 

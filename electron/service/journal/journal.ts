@@ -17,142 +17,12 @@ import {
   type ReceiptState,
   type RefundHow,
 } from './part-lifecycle.js';
-import { DAY_TOTALS_INDEX } from './day-totals.js';
 import { localDay } from './business-day.js';
-import { assignReceiptNumber, RECEIPT_NUMBERS_MIGRATION } from './receipt-numbers.js';
-import { RECEIPT_SEARCH_INDEXES, receiptIdFromText, searchReceiptIds } from './receipt-search.js';
-import { IDEMPOTENCY_MIGRATION } from './idempotency-store.js';
-
-/** Versioned migrations; each runs once, in order, inside a transaction. */
-export const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE ecr_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
-  INSERT INTO ecr_counter (id, last) VALUES (1, 0);
-  CREATE TABLE receipts (
-    id TEXT PRIMARY KEY,
-    lines TEXT NOT NULL,
-    total INTEGER NOT NULL CHECK (total > 0),
-    state TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-  );
-  CREATE TABLE parts (
-    id TEXT PRIMARY KEY,
-    receipt_id TEXT NOT NULL REFERENCES receipts(id),
-    kind TEXT NOT NULL CHECK (kind IN ('payment', 'refund')),
-    method TEXT NOT NULL CHECK (method IN ('card', 'sbp', 'cash')),
-    how TEXT,
-    refund_of TEXT REFERENCES parts(id),
-    amount INTEGER NOT NULL CHECK (amount > 0),
-    state TEXT NOT NULL,
-    ecr_number INTEGER UNIQUE,
-    request TEXT,
-    rrn TEXT, auth_code TEXT, response_code TEXT, text TEXT, card_masked TEXT, terminal_id TEXT,
-    switched_to_sbp INTEGER NOT NULL DEFAULT 0,
-    business_day TEXT NOT NULL,
-    settled INTEGER NOT NULL DEFAULT 0,
-    slip TEXT, qr TEXT, raw TEXT,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-  );
-  CREATE INDEX parts_receipt ON parts(receipt_id);
-  CREATE INDEX parts_state ON parts(state);
-  CREATE TABLE audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    receipt_id TEXT,
-    part_id TEXT,
-    from_state TEXT,
-    to_state TEXT,
-    event TEXT NOT NULL,
-    detail TEXT
-  );
-  CREATE INDEX audit_part ON audit(part_id);
-  `,
-  // Wrong service PINs in a row and the lockout they earned (pin-guard.ts): a restart does not reset them.
-  `
-  CREATE TABLE service_pin_guard (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, locked_until TEXT);
-  INSERT INTO service_pin_guard (id, failures, locked_until) VALUES (1, 0, NULL);
-  `,
-  // Short receipt numbers per day, and the index one day's totals read.
-  RECEIPT_NUMBERS_MIGRATION + DAY_TOTALS_INDEX,
-  // Late-payment watches: an SBP part whose QR may still be paid is asked about until it is paid,
-  // its deadline passes with a final "not paid", or a cashier decides. Durable across restarts.
-  `
-  CREATE TABLE late_watches (
-    part_id TEXT PRIMARY KEY REFERENCES parts(id),
-    receipt_id TEXT NOT NULL REFERENCES receipts(id),
-    ecr_number INTEGER NOT NULL,
-    amount INTEGER NOT NULL,
-    reason TEXT NOT NULL,
-    deadline_ms INTEGER NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('watching', 'reversing', 'paid', 'not-paid', 'decided')),
-    late_part_id TEXT REFERENCES parts(id),
-    detail TEXT,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-  );
-  CREATE INDEX late_watches_state ON late_watches(state);
-  `,
-  // The indexes receipt search reads: RRN, last 4 card digits, day.
-  RECEIPT_SEARCH_INDEXES,
-  // Close-of-day reconciliations: the parts (by rowid) each settlement closed, and the result as JSON.
-  `
-  CREATE TABLE reconciliations (id INTEGER PRIMARY KEY AUTOINCREMENT, business_day TEXT NOT NULL, settled_at TEXT NOT NULL,
-    parts_after INTEGER NOT NULL, parts_up_to INTEGER NOT NULL, matched INTEGER NOT NULL CHECK (matched IN (0, 1)), result TEXT NOT NULL);
-  CREATE INDEX reconciliations_day ON reconciliations(business_day);
-  `,
-  // Clients' idempotency keys and the operations they named (idempotency-store.ts).
-  IDEMPOTENCY_MIGRATION,
-  // Printing by the POS core: whether it said it prints the receipt, and when it confirmed it did.
-  `
-  ALTER TABLE receipts ADD COLUMN pos_prints INTEGER NOT NULL DEFAULT 0;
-  ALTER TABLE receipts ADD COLUMN printed_at TEXT;
-  `,
-];
-
-/** The schema version a journal has after its migrations (its user_version). */
-export const JOURNAL_SCHEMA_VERSION = MIGRATIONS.length;
-
-export const MAX_ECR_NUMBER = 999_999;
-
-interface PartRow {
-  id: string;
-  receipt_id: string;
-  kind: PartKind;
-  method: PartMethod;
-  how: RefundHow | null;
-  refund_of: string | null;
-  amount: number;
-  state: PartState;
-  ecr_number: number | null;
-  request: string | null;
-  rrn: string | null;
-  auth_code: string | null;
-  response_code: string | null;
-  text: string | null;
-  card_masked: string | null;
-  terminal_id: string | null;
-  switched_to_sbp: number;
-  business_day: string;
-  settled: number;
-  slip: string | null;
-  qr: string | null;
-  raw: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface ReceiptRow {
-  id: string;
-  lines: string;
-  total: number;
-  state: ReceiptState;
-  pos_prints: number;
-  printed_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+import { assignReceiptNumber } from './receipt-numbers.js';
+import { receiptIdFromText, searchReceiptIds } from './receipt-search.js';
+import { MIGRATIONS } from './migrations.js';
+import { partFromRow, receiptFromRow, type PartRow, type ReceiptRecord, type ReceiptRow } from './rows.js';
+import { MAX_ECR_NUMBER } from '../../../native/inpas/driver.js';
 
 /** A slip with every card-number-like digit run masked to first 6 / last 4 and track 2 removed. */
 function scrubSlip(slip: PartSlip): PartSlip {
@@ -418,87 +288,29 @@ export class Journal {
 
   getPart(id: string): Part | undefined {
     const row = this.db.prepare('SELECT * FROM parts WHERE id = ?').get(id) as PartRow | undefined;
-    return row ? this.#part(row) : undefined;
+    return row ? partFromRow(this.db, row) : undefined;
   }
 
   partsOf(receiptId: string): Part[] {
     const rows = this.db.prepare('SELECT * FROM parts WHERE receipt_id = ? ORDER BY created_at, rowid').all(receiptId) as PartRow[];
-    return rows.map((row) => this.#part(row));
+    return rows.map((row) => partFromRow(this.db, row));
   }
 
   partsInStates(states: readonly PartState[]): Part[] {
     const rows = this.db
       .prepare(`SELECT * FROM parts WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY created_at, rowid`)
       .all(...states) as PartRow[];
-    return rows.map((row) => this.#part(row));
+    return rows.map((row) => partFromRow(this.db, row));
   }
 
   partByEcr(ecrNumber: number): Part | undefined {
     const row = this.db.prepare('SELECT * FROM parts WHERE ecr_number = ?').get(ecrNumber) as PartRow | undefined;
-    return row ? this.#part(row) : undefined;
+    return row ? partFromRow(this.db, row) : undefined;
   }
 
-  #part(row: PartRow): Part {
-    const refunded =
-      row.kind === 'payment'
-        ? ((
-            this.db.prepare("SELECT COALESCE(SUM(amount), 0) AS s FROM parts WHERE refund_of = ? AND kind = 'refund' AND state = 'APPROVED'").get(row.id) as {
-              s: number;
-            }
-          ).s ?? 0)
-        : 0;
-    return {
-      id: row.id,
-      receiptId: row.receipt_id,
-      kind: row.kind,
-      method: row.method,
-      how: row.how ?? undefined,
-      refundOf: row.refund_of ?? undefined,
-      amount: row.amount,
-      state: row.state,
-      ecrNumber: row.ecr_number ?? undefined,
-      rrn: row.rrn ?? undefined,
-      authCode: row.auth_code ?? undefined,
-      responseCode: row.response_code ?? undefined,
-      text: row.text ?? undefined,
-      cardMasked: row.card_masked ?? undefined,
-      terminalId: row.terminal_id ?? undefined,
-      switchedToSbp: row.switched_to_sbp === 1,
-      refunded,
-      businessDay: row.business_day,
-      settled: row.settled === 1,
-      slip: row.slip ? (JSON.parse(row.slip) as Part['slip']) : undefined,
-      qr: row.qr ? (JSON.parse(row.qr) as QrInfo) : undefined,
-      slipNumber: row.raw ? (JSON.parse(row.raw) as Record<string, string>)['108']?.trim() || undefined : undefined,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-  }
-
-  getReceiptRow(id: string):
-    | {
-        id: string;
-        lines: ReceiptLine[];
-        total: number;
-        state: ReceiptState;
-        posPrints: boolean;
-        printedAt: string | undefined;
-        createdAt: string;
-        updatedAt: string;
-      }
-    | undefined {
+  getReceiptRow(id: string): ReceiptRecord | undefined {
     const row = this.db.prepare('SELECT * FROM receipts WHERE id = ?').get(id) as ReceiptRow | undefined;
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      lines: JSON.parse(row.lines) as ReceiptLine[],
-      total: row.total,
-      state: row.state,
-      posPrints: row.pos_prints === 1,
-      printedAt: row.printed_at ?? undefined,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return row ? receiptFromRow(row) : undefined;
   }
 
   /** Receipts newest first, optionally by id / RRN / till number / date prefix. */
