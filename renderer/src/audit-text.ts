@@ -70,7 +70,20 @@ export function auditEventText(event: AuditEvent | string, locale: Locale): stri
   return source && ending ? `${source[locale]}: ${ending[locale]}` : event;
 }
 
-/** Events whose detail is the journal's own bookkeeping (amounts in kopecks, till numbers): the amount column says it. */
-export function auditDetailShown(event: string): boolean {
-  return event !== 'receipt-opened' && !event.endsWith('-intent');
+/** Answers whose detail is the terminal's own words (its result text, in the terminal's language). */
+const TERMINAL_WORDS = /^(sale|void|refund|recovered)-(approved|approved-partially|declined)$/;
+/** How the service prefixes a staff member's note when a late-payment watch is ended by hand. */
+const STAFF_NOTE_PREFIX = /^by the cashier:\s*/;
+
+/**
+ * What the staff journal shows of an entry's detail: only people's words — the terminal's answer
+ * text and a staff member's own note. The rest of the detail is the service's bookkeeping for the
+ * engineer (English, kopecks, till numbers, UTC times): it stays in the journal, the log and the
+ * support bundle, and on screen the event's name, amount and states say it.
+ */
+export function auditDetailText(event: string, detail: string | null): string {
+  if (!detail) return '';
+  if (event === 'resolved-by-cashier') return detail;
+  if (event === 'late-watch-decided') return detail.replace(STAFF_NOTE_PREFIX, '');
+  return TERMINAL_WORDS.test(event) ? detail : '';
 }

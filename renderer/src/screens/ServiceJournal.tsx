@@ -3,7 +3,7 @@
  * the screen's language; found by what staff read on screen ("3" or "Чек № 3").
  */
 import { useId, useState, type FormEvent } from 'react';
-import { auditDetailShown, auditEventText } from '../audit-text.js';
+import { auditDetailText, auditEventText } from '../audit-text.js';
 import { DataTable } from '../components/DataTable.js';
 import { ScreenKeyboard } from '../components/ScreenKeyboard.js';
 import { useActions, useApp, useT } from '../context.js';
@@ -45,7 +45,7 @@ export function Journal() {
               <td>{auditEventText(row.event, locale)}</td>
               <td className="num">{row.amount !== null ? t.money(row.amount) : ''}</td>
               <td>{row.fromState || row.toState ? `${state(row.fromState)} → ${state(row.toState)}` : ''}</td>
-              <td>{auditDetailShown(row.event) ? (row.detail ?? '') : ''}</td>
+              <td>{auditDetailText(row.event, row.detail)}</td>
             </tr>
           ))}
         </DataTable>
