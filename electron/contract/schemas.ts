@@ -136,6 +136,8 @@ const pinpadHealth = z.object({
   model: text.optional(),
   problem: text.optional(),
   since: isoTime,
+  lastAnswerAt: isoTime.optional(),
+  answering: z.boolean().optional(),
 });
 
 const auditView = z.object({

@@ -176,9 +176,13 @@ export interface PinpadHealth {
   readonly target: string;
   readonly terminalId: string | undefined;
   readonly model: string | undefined;
-  /** Why it is not connected, in words. */
+  /** Why it is not connected, or not answering, in words. */
   readonly problem: string | undefined;
   readonly since: string;
+  /** ISO time of the last byte the pin pad sent (an ACK, a WAIT, an answer); undefined before its first. */
+  readonly lastAnswerAt?: string | undefined;
+  /** False while a request has had nothing back for a few seconds: the port is open but the pin pad is silent. */
+  readonly answering?: boolean | undefined;
 }
 
 /**

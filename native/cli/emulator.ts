@@ -54,6 +54,7 @@ faults (on the first transaction unless --fault-always):
   --ack-delay MS           delay every ACK
   --drop-ack N             leave the first N request frames without ACK
   --silent-after-ack       ACK the request, then never answer (nothing charged)
+  --frozen                 hang: the port stays open, nothing is ACKed or answered
   --lose-response          do the operation at the bank, then never answer
   --unplug-after-ack       remove the pseudo-terminal right after the ACK (the bank still charges)
   --replug-after MS        bring the device back MS after an unplug (default: stays away)

@@ -49,6 +49,8 @@ export interface EmulatorFaults {
   loseResponse: boolean;
   /** Remove the pseudo-terminal right after ACKing the request; the operation still goes through at the bank. */
   unplugAfterAck: boolean;
+  /** The pin pad hangs: its port stays open, but it neither ACKs nor answers anything (until cleared). */
+  frozen: boolean;
   /** Apply the request faults to every transaction, not only the first. */
   always: boolean;
 }
@@ -77,6 +79,7 @@ export const NO_FAULTS: EmulatorFaults = {
   ackDelayMs: 0,
   dropAcks: 0,
   silentAfterAck: false,
+  frozen: false,
   loseResponse: false,
   unplugAfterAck: false,
   always: false,
@@ -110,6 +113,7 @@ const FLAGS = {
   'ack-delay': { type: 'string' },
   'drop-ack': { type: 'string' },
   'silent-after-ack': { type: 'boolean' },
+  frozen: { type: 'boolean' },
   'lose-response': { type: 'boolean' },
   'unplug-after-ack': { type: 'boolean' },
   'replug-after': { type: 'string' },
@@ -202,6 +206,7 @@ export function parseEmulatorArgs(argv: readonly string[]): ParsedEmulatorArgs |
       ackDelayMs: ms(values['ack-delay'], 'ack-delay', 0),
       dropAcks: ms(values['drop-ack'], 'drop-ack', 0),
       silentAfterAck: values['silent-after-ack'] ?? false,
+      frozen: values.frozen ?? false,
       loseResponse: values['lose-response'] ?? false,
       unplugAfterAck: values['unplug-after-ack'] ?? false,
       always: values['fault-always'] ?? false,

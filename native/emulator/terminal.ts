@@ -121,6 +121,7 @@ export class EmulatedTerminal {
 
   #ackPolicy(raw: Buffer): AckDecision {
     const faults = this.options.faults;
+    if (faults.frozen) return { action: 'none' };
     // Only new requests are disturbed; a resend of the request in progress and the till's
     // command-mode answers are acknowledged normally. A new request can arrive while the
     // final answer of the previous one still waits for its ACK (it is queued): it is new too.
@@ -143,6 +144,10 @@ export class EmulatedTerminal {
 
   #onMessage(message: Message): void {
     const op = message.int(Tag.operation);
+    if (this.options.faults.frozen) {
+      this.#log(`fault: frozen, request ${op ?? '-'} neither ACKed nor answered`);
+      return;
+    }
     if (this.#commandWaiter && op === this.options.profile.operations.userCommand && message.has(Tag.commandResult)) {
       this.#commandWaiter(message);
       return;

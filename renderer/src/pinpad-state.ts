@@ -8,7 +8,16 @@ export const PINPAD_STATE_TEXT: Readonly<Record<string, TextKey>> = {
   reconnecting: 'pinpad.reconnecting',
   'wrong-terminal-id': 'pinpad.wrongTerminalId',
   stopped: 'pinpad.stopped',
+  'not-answering': 'pinpad.notAnswering',
 };
+
+/**
+ * The state the screens show: the connection's, except that an open port whose pin pad has left a
+ * request unanswered is 'not-answering' — a green "connected" would claim what the line denies.
+ */
+export function shownPinpadState(health: PinpadHealth): string {
+  return health.state === 'connected' && health.answering === false ? 'not-answering' : health.state;
+}
 
 /**
  * The warning for a wrong terminal id, or undefined in any other state: the cashier and the

@@ -29,7 +29,14 @@ export interface ConnectionOptions {
   readonly onTrace?: (event: LinkTraceEvent) => void;
   /** Opens the byte stream; replaceable in tests. */
   readonly open?: (target: PinpadTarget) => Promise<ByteStream>;
+  /** A request with no byte back for this long means the pin pad does not answer, ms (default 5 s; a live one ACKs at once). */
+  readonly noAnswerMs?: number;
+  /** The service's clock (default: the system's). */
+  readonly now?: () => Date;
 }
+
+/** A live pin pad ACKs a request at once; this long with nothing back and it is "not answering". */
+const NO_ANSWER_MS = 5000;
 
 /**
  * For the crash matrix only. The crash points around a request ('mid-frame': half of it written;
@@ -94,9 +101,13 @@ export class PinpadConnection {
   #connecting: Promise<void> | undefined;
   /** The id the pin pad answered with when it differs from the configured one. */
   #wrongId: string | undefined;
+  /** A request is out and nothing has come back since: ends the wait for "not answering". */
+  #silence: NodeJS.Timeout | undefined;
+  readonly #now: () => Date;
 
   constructor(options: ConnectionOptions) {
     this.options = options;
+    this.#now = options.now ?? (() => new Date());
     this.#health = {
       state: 'connecting',
       emulator: options.emulator,
@@ -104,7 +115,9 @@ export class PinpadConnection {
       terminalId: options.terminalId || undefined,
       model: undefined,
       problem: undefined,
-      since: new Date().toISOString(),
+      since: this.#now().toISOString(),
+      lastAnswerAt: undefined,
+      answering: true,
     };
   }
 
@@ -114,8 +127,38 @@ export class PinpadConnection {
 
   #setHealth(change: Partial<PinpadHealth>): void {
     const stateChanged = change.state !== undefined && change.state !== this.#health.state;
-    this.#health = { ...this.#health, ...change, ...(stateChanged ? { since: new Date().toISOString() } : {}) };
+    this.#health = { ...this.#health, ...change, ...(stateChanged ? { since: this.#now().toISOString() } : {}) };
     this.options.onHealth?.(this.#health);
+  }
+
+  /**
+   * Whether the pin pad answers, from the line itself, not from the port being open: a request
+   * written starts a wait; any byte back (an ACK, a WAIT, an answer) ends it and is the last
+   * answer. A change of answering is a health change (screens and the log hear of it); a new last
+   * answer alone is kept quietly (`pinpad.health` reads it), so a payment's frames cause no events.
+   */
+  #watchAnswers(event: LinkTraceEvent): void {
+    if (event.direction === 'tx') {
+      if (event.kind === 'frame' && this.#silence === undefined) {
+        this.#silence = setTimeout(() => {
+          this.#silence = undefined;
+          if (this.#stopped || !this.#health.answering) return;
+          const since = this.#health.lastAnswerAt ? `; its last answer was at ${this.#health.lastAnswerAt}` : '; it has not answered since the app started';
+          this.#setHealth({
+            answering: false,
+            problem: `the pin pad does not answer: a request got nothing back for ${Math.round((this.options.noAnswerMs ?? NO_ANSWER_MS) / 1000)} s${since}`,
+          });
+        }, this.options.noAnswerMs ?? NO_ANSWER_MS);
+        this.#silence.unref?.();
+      }
+      return;
+    }
+    if (event.kind === 'note') return;
+    clearTimeout(this.#silence);
+    this.#silence = undefined;
+    const lastAnswerAt = this.#now().toISOString();
+    if (this.#health.answering) this.#health = { ...this.#health, lastAnswerAt };
+    else this.#setHealth({ answering: true, lastAnswerAt, problem: this.#health.state === 'connected' ? undefined : this.#health.problem });
   }
 
   /** Starts connecting; resolves after the first attempt (connected or not). */
@@ -212,6 +255,7 @@ export class PinpadConnection {
             money.has(watch.lastOperation ?? -1)
           )
             crashPoint('after-ack');
+          this.#watchAnswers(event);
           this.options.onTrace?.(event);
         },
       });
@@ -251,6 +295,8 @@ export class PinpadConnection {
     stream.onClose((info) => {
       clearInterval(watchdog);
       if (this.#stream !== stream) return;
+      clearTimeout(this.#silence);
+      this.#silence = undefined;
       this.#stream = undefined;
       this.#driver = undefined;
       link.dispose();
@@ -259,7 +305,7 @@ export class PinpadConnection {
     });
     // A pin pad plugged in again may be another one: its id is checked again on its next answer.
     this.#wrongId = undefined;
-    this.#setHealth({ state: 'connected', problem: undefined });
+    this.#setHealth({ state: 'connected', problem: undefined, answering: true });
   }
 
   #scheduleRetry(problem: string): void {
@@ -279,6 +325,7 @@ export class PinpadConnection {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#silence);
     const stream = this.#stream;
     this.#stream = undefined;
     this.#driver = undefined;

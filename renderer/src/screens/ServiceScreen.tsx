@@ -3,9 +3,10 @@
  * and terminal id, connection test, settlement, reports, slip copy, recovery of unknown
  * outcomes, late-payment watches, journal search, a support bundle, and quitting a kiosk.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useActions, useApp, useT } from '../context.js';
 import type { TextKey } from '../i18n.js';
+import { PINPAD_STATE_TEXT, shownPinpadState } from '../pinpad-state.js';
 import { serviceOpLabel, type ServiceOp } from '../store.js';
 import { Journal } from './ServiceJournal.js';
 import { LateWatches } from './ServiceLateWatches.js';
@@ -124,12 +125,31 @@ function ServicePanel() {
   );
 }
 
+/** How often the open service screen reads the pin pad's health again (its last answer is not an event). */
+const HEALTH_REFRESH_MS = 5000;
+
 function StatusInfo() {
   const t = useT();
+  const locale = useApp((s) => s.locale);
   const health = useApp((s) => s.health);
   const config = useApp((s) => s.config);
+  const { refreshHealth } = useActions();
+  useEffect(() => {
+    void refreshHealth();
+    const timer = setInterval(() => void refreshHealth(), HEALTH_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refreshHealth]);
+  // The state from the line, not the port: "connected" only while the pin pad answers; and when it last did.
+  const lastAnswer = health?.lastAnswerAt
+    ? t('pinpad.lastAnswer', { time: new Date(health.lastAnswerAt).toLocaleTimeString(locale) })
+    : t('pinpad.noAnswerYet');
   const rows: [TextKey, string][] = [
-    ['service.connection', health ? `${t(`pinpad.${health.state}` as TextKey)} · ${health.target}${health.emulator ? ` · ${t('pinpad.emulatorStaff')}` : ''}${health.problem ? ` · ${health.problem}` : ''}` : '—'],
+    [
+      'service.connection',
+      health
+        ? `${t(PINPAD_STATE_TEXT[shownPinpadState(health)] ?? 'pinpad.unknownState')} · ${lastAnswer} · ${health.target}${health.emulator ? ` · ${t('pinpad.emulatorStaff')}` : ''}${health.problem ? ` · ${health.problem}` : ''}`
+        : '—',
+    ],
     ['service.terminalId', health?.terminalId ?? config?.terminalId ?? '—'],
     ['service.model', health?.model ?? '—'],
     ['service.profile', config?.profileName ?? '—'],

@@ -28,6 +28,8 @@ export interface EventsActions {
   onPaymentEvent(event: PaymentEvent): void;
   onReceiptEvent(receipt: Receipt): void;
   onPinpadEvent(health: PinpadHealth): void;
+  /** Reads the pin pad's health again (its last answer is kept quietly by the service, not sent as events). */
+  refreshHealth(): Promise<void>;
   onLifecycleEvent(lifecycle: AppLifecycle): void;
   /** Asks the service whether it is stopping (at start and after a reconnect); a service without the method is taken as running. */
   readLifecycle(): Promise<void>;
@@ -114,6 +116,14 @@ export function createEventsSlice(kit: Kit): EventsState & EventsActions {
 
     onPinpadEvent(health) {
       set({ health });
+    },
+
+    async refreshHealth() {
+      try {
+        set({ health: await api.invoke('pinpad.health', {}) });
+      } catch (error) {
+        log('pinpad.health failed', toUiError(error));
+      }
     },
 
     onLifecycleEvent(lifecycle) {
