@@ -99,7 +99,12 @@ async function cardSale(t: OperationContext, request: Message, control: Operatio
     await qrSale(t, request, control, check, true);
     return;
   }
-  await t.working(t.options.scenario === 'cancel-too-late' ? 0 : timing.cardDelayMs, 'ПРИЛОЖИТЕ, ВСТАВЬТЕ ИЛИ ПРОВЕДИТЕ КАРТУ', check);
+  if (t.options.scenario === 'cancel-too-late') {
+    // The customer tapped the card the moment the prompt appeared: the pin pad still shows the
+    // prompt for a while, but the card is read and a cancel no longer stops the sale.
+    control.abortable = false;
+    await t.working(timing.cardDelayMs, 'ПРИЛОЖИТЕ, ВСТАВЬТЕ ИЛИ ПРОВЕДИТЕ КАРТУ', () => undefined);
+  } else await t.working(timing.cardDelayMs, 'ПРИЛОЖИТЕ, ВСТАВЬТЕ ИЛИ ПРОВЕДИТЕ КАРТУ', check);
   if (t.options.scenario === 'screen-text') {
     await t.commandMode({ [Tag.commandMode2]: 1, [Tag.screenText]: 'ВВЕДИТЕ ПИН-КОД НА ПИН-ПАДЕ' });
   }

@@ -10,7 +10,7 @@ export const SCENARIOS = {
   'host-link': 'before each operation the pin pad asks the till to open a link to the bank host (command mode 65=16)',
   'screen-text': 'during card sales the pin pad sends a text for the till screen (command mode, field 71)',
   'cancel-too-late':
-    'card sales: the card is read at once, then the bank takes at least 4 s to answer; a cancel sent meanwhile cannot stop it and the sale is approved',
+    'card sales: the card is tapped as the prompt appears (the prompt stays on for --card-delay, the card already read), then the bank takes at least 4 s to answer; a cancel sent meanwhile cannot stop it and the sale is approved',
   'card-removed': 'the customer never presents a card: the sale waits until the till cancels or the pin pad gives up',
 } as const;
 

@@ -87,3 +87,22 @@ export function auditDetailText(event: string, detail: string | null): string {
   if (event === 'late-watch-decided') return detail.replace(STAFF_NOTE_PREFIX, '');
   return TERMINAL_WORDS.test(event) ? detail : '';
 }
+
+/**
+ * Why a late-payment watch is open, in staff words. The service writes its reason for the
+ * engineer ("sale declined: <the terminal's text>", "reversed by recovery", …); staff read what
+ * happened to the QR, with the terminal's own words where it gave some. A reason this screen
+ * does not know (a newer service) is shown as it is.
+ */
+export function lateWatchReasonText(reason: string, locale: Locale): string {
+  const declined = /^(sale|payment|sbp|qr)[\w -]* declined: (.*)$/i.exec(reason);
+  if (declined) {
+    const words = declined[2]!.trim();
+    const head = locale === 'ru' ? 'QR-код не оплачен' : 'The QR code was not paid';
+    return words && words !== 'no text' ? `${head}: ${words}` : head;
+  }
+  if (reason === 'declined by the cashier') return locale === 'ru' ? 'Сотрудник отметил: деньги не списаны' : 'Staff marked it: not charged';
+  if (reason === 'reversed by recovery') return locale === 'ru' ? 'Отменён после перезапуска, деньги возвращены' : 'Cancelled after a restart, money given back';
+  if (reason.startsWith('declined by recovery')) return locale === 'ru' ? 'После перезапуска: не оплачен' : 'After a restart: not paid';
+  return reason;
+}

@@ -22,3 +22,15 @@ describe('journal event names', () => {
     expect(auditEventText('something-new', 'ru')).toBe('something-new');
   });
 });
+
+describe('late-payment watch reasons in staff words', () => {
+  it("the service's reasons become what happened to the QR, with the terminal's words kept", async () => {
+    const { lateWatchReasonText } = await import('../../renderer/src/audit-text.js');
+    expect(lateWatchReasonText('sale declined: ВРЕМЯ ДЕЙСТВИЯ QR-КОДА ИСТЕКЛО', 'ru')).toBe('QR-код не оплачен: ВРЕМЯ ДЕЙСТВИЯ QR-КОДА ИСТЕКЛО');
+    expect(lateWatchReasonText('sale declined: no text', 'en')).toBe('The QR code was not paid');
+    expect(lateWatchReasonText('reversed by recovery', 'ru')).toBe('Отменён после перезапуска, деньги возвращены');
+    expect(lateWatchReasonText('declined by recovery; the QR may still be paid', 'ru')).toBe('После перезапуска: не оплачен');
+    expect(lateWatchReasonText('declined by the cashier', 'ru')).toMatch(/Сотрудник/);
+    expect(lateWatchReasonText('something newer', 'ru')).toBe('something newer');
+  });
+});

@@ -30,7 +30,8 @@ export function PaymentProgress() {
   return (
     <section className={`progress ${qrMode ? 'progress--qr' : 'progress--card'}`} aria-label={t('progress.amount', { amount: t.money(p.amount) })} data-payment-id={live?.id ?? ''} data-method={p.method} data-phase={phase}>
       <p className="progress__amount">{t('progress.amount', { amount: t.money(p.amount) })}</p>
-      {atPinpad ? (
+      {/* Once the bank has the card, "tap the card" and "press 1 for QR" are over: only the wait is told. */}
+      {atPinpad && !processing ? (
         qrMode ? (
           <div className="progress__stage progress__stage--qr">
             <ScanQrPicture label={t('picture.scanQr')} className="progress__picture" />

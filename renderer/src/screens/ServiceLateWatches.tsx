@@ -4,6 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { LateWatchView } from '../../../electron/contract/types.js';
+import { lateWatchReasonText } from '../audit-text.js';
 import { NO_REASON, ReasonChoice, reasonText, type ReasonState } from '../components/ReasonChoice.js';
 import { useActions, useApp, useT } from '../context.js';
 
@@ -52,7 +53,7 @@ function WatchRow({ watch }: { watch: LateWatchView }) {
         {t('service.lateWatchLine', {
           receipt,
           amount: t.money(watch.amount),
-          reason: watch.reason,
+          reason: lateWatchReasonText(watch.reason, locale),
           deadline: new Date(watch.deadline).toLocaleString(locale),
         })}
       </p>

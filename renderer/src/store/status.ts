@@ -103,8 +103,11 @@ export function statusMessages(s: AppState): Message[] {
   if (s.checkingStatus) return [{ key: 'till.checkingStatus' }];
   if (r && (r.blockedReason !== undefined || hasUnresolvedParts(r))) return [s.mode === 'kiosk' ? { key: 'result.unknown' } : { key: 'receipt.blocked' }];
   if (r?.state === 'paid') return [{ key: 'result.paidInFull' }];
-  if (r?.state === 'cancelled')
-    return r.refunded > 0 || r.parts.some((x) => x.kind === 'refund') ? [{ key: 'result.receiptCancelled' }, ...moneyBack(r)] : [{ key: 'result.receiptCancelledNothing' }];
+  if (r?.state === 'cancelled') {
+    // The customer hears how much came back and where it goes, not only that "what was paid" did.
+    if (r.refunded > 0) return [{ key: 'truth.cancelledBack', money: { amount: r.refunded } }, ...moneyBack(r)];
+    return r.parts.some((x) => x.kind === 'refund') ? [{ key: 'result.receiptCancelled' }, ...moneyBack(r)] : [{ key: 'result.receiptCancelledNothing' }];
+  }
   if (r?.state === 'open' && hasOpenWatch(r)) return [{ key: 'truth.watching' }];
   return [];
 }
