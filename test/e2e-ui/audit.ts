@@ -79,12 +79,12 @@ export async function auditScreen(page: Page): Promise<string[]> {
 }
 
 /**
- * A customer's kiosk screen fits its viewport (the service screen, for staff, may scroll): the
+ * A kiosk screen or a till screen fits its viewport (the service screen, for staff, may scroll): the
  * page does not scroll, and every visible button lies inside the viewport. Returns what does not.
  */
 export async function belowTheFold(page: Page): Promise<string[]> {
   return (await page.evaluate(`(() => {
-    if (!document.body.classList.contains('mode-kiosk') || document.querySelector('.service')) return [];
+    if (!(document.body.classList.contains('mode-kiosk') || document.body.classList.contains('mode-till')) || document.querySelector('.service')) return [];
     const out = [];
     const vh = window.innerHeight, vw = window.innerWidth;
     const sh = document.scrollingElement.scrollHeight;

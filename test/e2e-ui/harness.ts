@@ -27,6 +27,8 @@ export const SCREENSHOT_DIR = resolve(fileURLToPath(new URL('../../test-output/s
 export const KIOSK_PORTRAIT = { width: 1080, height: 1920 } as const;
 export const KIOSK_LANDSCAPE = { width: 1920, height: 1080 } as const;
 export const TILL_VIEWPORT = { width: 1280, height: 800 } as const;
+/** A till's usual monitor: every screen state is also checked there, with nothing below the fold. */
+export const TILL_FULL_HD = { width: 1920, height: 1080 } as const;
 
 /** A wait long enough for a loaded CI machine; nothing here measures time. */
 export const WAIT_MS = 15_000;
@@ -203,25 +205,29 @@ export function e2e(): (test: string, options?: UiOptions) => Promise<Ui> {
           mkdirSync(SCREENSHOT_DIR, { recursive: true });
           shots++;
           const base = join(SCREENSHOT_DIR, `${slug(test)}-${String(shots).padStart(2, '0')}-${slug(name)}`);
-          const shapes: Array<[string, { width: number; height: number } | undefined]> = options.till
-            ? [['', undefined]]
+          // A till at its smallest window (may scroll) and at full HD (nothing below the fold); a kiosk at both of its shapes.
+          const shapes: Array<[string, { width: number; height: number } | undefined, boolean]> = options.till
+            ? [
+                ['', undefined, false],
+                ['-fullhd', TILL_FULL_HD, true],
+              ]
             : [
-                ['-portrait', KIOSK_PORTRAIT],
-                ['-landscape', KIOSK_LANDSCAPE],
+                ['-portrait', KIOSK_PORTRAIT, true],
+                ['-landscape', KIOSK_LANDSCAPE, true],
               ];
           const paths: string[] = [];
           const problems: string[] = [];
           try {
-            for (const [suffix, viewport] of shapes) {
+            for (const [suffix, viewport, fold] of shapes) {
               if (viewport) await page.setViewportSize(viewport);
               const path = `${base}${suffix}.png`;
               await page.screenshot({ path, fullPage: true, animations: 'disabled' });
               paths.push(path);
               if (shotOptions.audit !== false) for (const p of await auditScreen(page)) problems.push(`${name}${suffix}: ${p}`);
-              if (shotOptions.audit !== false && viewport) for (const p of await belowTheFold(page)) problems.push(`${name}${suffix}: ${p}`);
+              if (shotOptions.audit !== false && fold) for (const p of await belowTheFold(page)) problems.push(`${name}${suffix}: ${p}`);
             }
           } finally {
-            if (!options.till) await page.setViewportSize(KIOSK_PORTRAIT);
+            await page.setViewportSize(options.till ? TILL_VIEWPORT : KIOSK_PORTRAIT);
           }
           if (problems.length > 0) throw new Error(`accessibility audit failed:\n${problems.join('\n')}`);
           return paths;
