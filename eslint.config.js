@@ -39,7 +39,8 @@ export default tseslint.config(
   },
   {
     // The contract is shared with the renderer: it imports neither the main side nor Node, and of native
-    // only two pure leaves: the pin-pad error codes (part of the one code table) and the money formatter.
+    // only two pure leaves (the pin-pad error codes, part of the one code table, and the money formatter)
+    // and, as types only, the driver's result status and the settlement totals (declared there once).
     files: ['electron/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': 'off',
@@ -49,7 +50,15 @@ export default tseslint.config(
           patterns: [
             { regex: '^(electron|ws|node:.*|fs|path|child_process|net|better-sqlite3|serialport)$', message: 'the contract runs in the browser too' },
             { group: ['../service/*', '../ipc/*', '../bridge/*', '../main*', '../preload*'], message: 'the contract imports nothing of the main side' },
-            { regex: '/native/(?!inpas/(errors|money)\\.js$)', message: 'of native, the contract takes only the pure leaves: error codes and the money formatter' },
+            {
+              regex: '/native/(?!inpas/(errors|money|result|settlement-totals)\\.js$)',
+              message: 'of native, the contract takes only the pure leaves: error codes and the money formatter (and types of the result and the totals)',
+            },
+            {
+              regex: '/native/inpas/(result|settlement-totals)\\.js$',
+              allowTypeImports: true,
+              message: "of the driver's result and the settlement totals the contract takes types only",
+            },
             { group: ['**/renderer/**'], message: 'the contract imports nothing of the renderer' },
           ],
         },
@@ -72,9 +81,26 @@ export default tseslint.config(
       ],
     },
   },
-  ...['electron/service', 'electron/bridge'].map((dir) => ({
+  ...[
+    { files: ['electron/bridge/**/*.ts'], ignores: [], own: [{ group: ['../app-scheme*'], message: 'the bridge and the app scheme share electron/web-content.ts, not each other' }] },
+    {
+      // The service rooms (docs/architecture.md). SQL lives in journal/; of the rest only the PIN guard keeps its own table.
+      files: ['electron/service/**/*.ts'],
+      ignores: ['electron/service/journal/**', 'electron/service/access/pin-guard.ts'],
+      own: [
+        { group: ['**/ipc/*', '**/bridge/*'], message: 'the bindings take the service, not the other way round' },
+        { regex: '^better-sqlite3$', message: 'SQL lives in service/journal/ (and the PIN guard\'s own table): ask the journal' },
+      ],
+    },
+    {
+      files: ['electron/service/journal/**/*.ts', 'electron/service/access/pin-guard.ts'],
+      ignores: [],
+      own: [{ group: ['**/ipc/*', '**/bridge/*'], message: 'the bindings take the service, not the other way round' }],
+    },
+  ].map(({ files, ignores, own }) => ({
     // The service and the bridge run in plain Node too; the service is taken by the bindings, never the reverse.
-    files: [`${dir}/**/*.ts`],
+    files,
+    ignores,
     rules: {
       'no-restricted-imports': [
         'error',
@@ -83,12 +109,42 @@ export default tseslint.config(
           patterns: [
             { group: ['**/native/cli/**'], message: 'the main side does not use the CLI; shared code lives in native/inpas or native/emulator' },
             { group: ['**/renderer/**'], message: 'the main side does not import the renderer' },
-            ...(dir === 'electron/service' ? [{ group: ['../ipc/*', '../bridge/*'], message: 'the bindings take the service, not the other way round' }] : []),
+            ...own,
           ],
         },
       ],
     },
   })),
+  {
+    // Outside journal/ nothing runs a statement on the journal's database handle.
+    files: ['electron/service/**/*.ts'],
+    ignores: ['electron/service/journal/**', 'electron/service/access/pin-guard.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(prepare|exec|pragma|transaction)$/][callee.object.property.name='db']",
+          message: 'SQL lives in service/journal/: add a query there',
+        },
+      ],
+    },
+  },
+  {
+    // The Electron shell's app:// scheme and the content module it shares with the bridge.
+    files: ['electron/app-scheme.ts', 'electron/web-content.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/bridge/**', './bridge/*'], message: 'the bridge and the app scheme share electron/web-content.ts, not each other' },
+            { group: ['**/native/cli/**'], message: 'the main side does not use the CLI' },
+            { group: ['**/renderer/**'], message: 'the main side does not import the renderer' },
+          ],
+        },
+      ],
+    },
+  },
   {
     // native/ is the pin-pad world: it never reaches up into electron or react.
     files: ['native/**/*.ts'],
@@ -98,9 +154,24 @@ export default tseslint.config(
   },
   {
     // Only the command-line tools' own entry points import native/cli.
-    files: ['native/inpas/**/*.ts', 'native/transport/**/*.ts', 'native/emulator/**/*.ts'],
+    files: ['native/inpas/**/*.ts', 'native/emulator/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['electron', 'react', 'react-*', '**/electron/**', '**/renderer/**', '../cli/*'] }],
+    },
+  },
+  {
+    // The transport moves bytes and knows nothing of the pin pad: inpas/ wraps its errors, never the reverse.
+    files: ['native/transport/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'react', 'react-*', '**/electron/**', '**/renderer/**', '../cli/*'], message: 'native/ is the pin-pad world' },
+            { group: ['../inpas/*', '../emulator/*'], message: 'the transport knows nothing of the pin pad: its errors are in transport/errors.ts' },
+          ],
+        },
+      ],
     },
   },
 );

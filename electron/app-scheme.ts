@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { contentSecurityPolicy, MIME, requestPath } from './bridge/server.js';
+import { contentSecurityPolicy, MIME, requestPath } from './web-content.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'ui';

@@ -12,7 +12,8 @@ import { EVENT_NAMES, METHOD_NAMES, eventChannel, invokeChannel } from './contra
 import { ServiceError } from './contract/errors.js';
 import type { CallContext } from './contract/methods.js';
 import { createDispatcher } from './ipc/dispatch.js';
-import { contentSecurityPolicy, startBridge } from './bridge/server.js';
+import { startBridge } from './bridge/server.js';
+import { contentSecurityPolicy } from './web-content.js';
 import { startServiceApp, type ServiceApp } from './service/app.js';
 import { createHandlers, subscribeServiceEvents } from './service/handlers.js';
 import { loadConfig } from './service/config/config.js';

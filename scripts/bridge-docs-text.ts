@@ -11,10 +11,9 @@ import {
   SUPPORTED_MAJORS,
 } from '../electron/contract/bridge-protocol.js';
 import { EVENT_NAMES, METHOD_NAMES } from '../electron/contract/channels.js';
-import { ERROR_TABLE, type ErrorCode } from '../electron/contract/errors.js';
+import { ERROR_ALIASES, ERROR_TABLE, type ErrorCode } from '../electron/contract/errors.js';
 import { METHODS, type EventName, type MethodName } from '../electron/contract/methods.js';
 import { MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH } from '../electron/ipc/dispatch.js';
-import { KIOSK_STAFF_ONLY } from '../electron/service/access/permissions.js';
 import { errorText } from '../renderer/src/i18n.js';
 
 /** What each method does, and who may call it on a kiosk's customer screen where that is not simply "staff" or "anyone". */
@@ -69,8 +68,9 @@ const EVENT_TEXT: Readonly<Record<EventName, string>> = {
 };
 
 function customerRule(name: MethodName): string {
-  if (KIOSK_STAFF_ONLY.has(name)) return 'staff only';
-  if (METHODS[name].service) return 'service PIN';
+  const access = METHODS[name].access;
+  if (access === 'staff') return 'service PIN';
+  if (access === 'staff-at-kiosk') return 'staff only';
   return METHOD_TEXT[name].customer ?? 'yes';
 }
 
@@ -79,7 +79,7 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g,
 function methodTable(): string {
   const rows = METHOD_NAMES.map((name) => {
     const links = `[input](schemas/methods/${name}.input.json), [output](schemas/methods/${name}.output.json)`;
-    return `| \`${name}\` | ${cell(METHOD_TEXT[name].what)} | ${METHODS[name].service ? 'yes' : 'no'} | ${cell(customerRule(name))} | ${links} |`;
+    return `| \`${name}\` | ${cell(METHOD_TEXT[name].what)} | ${METHODS[name].access === 'staff' ? 'yes' : 'no'} | ${cell(customerRule(name))} | ${links} |`;
   });
   return ['| Method | What it does | Service PIN (both modes) | Kiosk customer screen | Schemas |', '|---|---|---|---|---|', ...rows].join('\n');
 }
@@ -87,6 +87,11 @@ function methodTable(): string {
 function eventTable(): string {
   const rows = EVENT_NAMES.map((name) => `| \`${name}\` | ${cell(EVENT_TEXT[name])} | [payload](schemas/events/${name}.json) |`);
   return ['| Event | When | Schema |', '|---|---|---|', ...rows].join('\n');
+}
+
+function aliasTable(): string {
+  const rows = Object.entries(ERROR_ALIASES).map(([alias, code]) => `| \`${alias}\` | \`${code}\` |`);
+  return ['| Sent by 1.0 | Read it as |', '|---|---|', ...rows].join('\n');
 }
 
 function errorTable(codes: readonly ErrorCode[]): string {
@@ -170,6 +175,14 @@ it). \`message\` is for logs, in English. \`data\` carries details where a code 
 \`invalid-input\`, \`retryAfterSeconds\` for \`pin-locked\`).
 
 ${errorTable(input.errorCodes)}
+
+### Aliases
+
+A service of protocol 1.0 sent three pin-pad failures under the driver's own names. Since 1.1 they
+carry the code of the table that means the same; a client that may meet a 1.0 service reads the old
+name as the new one (the bridge client of this repository does so itself).
+
+${aliasTable()}
 
 ## Close codes
 

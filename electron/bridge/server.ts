@@ -19,6 +19,7 @@ import {
 import type { CallContext, EventName } from '../contract/methods.js';
 import { MAX_PAYLOAD_BYTES, type Dispatch } from '../ipc/dispatch.js';
 import { HelloThrottle } from './throttle.js';
+import { contentSecurityPolicy, MIME, requestPath } from '../web-content.js';
 import { weakTokenReason } from '../contract/token-strength.js';
 
 export interface BridgeOptions {
@@ -48,34 +49,6 @@ export interface Bridge {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-/** Content types of the built UI's files (served here and by the Electron shell's app:// scheme). */
-export const MIME: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
-
-/** The CSP of the UI: no remote content, no eval; the bridge socket on this origin only. */
-export function contentSecurityPolicy(wsOrigin: string | undefined): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    // Electron talks over IPC only: no network at all. Browser mode: the bridge socket on this origin.
-    wsOrigin === undefined ? "connect-src 'none'" : `connect-src 'self' ${wsOrigin}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
-
 function tokenMatches(given: unknown, expected: string): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
@@ -86,23 +59,6 @@ function tokenMatches(given: unknown, expected: string): boolean {
 /** A reply without a body worth reading; errors are plain text. */
 function plain(res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers }).end(`${text}\n`);
-}
-
-/** The request path, percent-decoded; undefined when it is not a well-formed origin-form path. */
-export function requestPath(rawUrl: string | undefined): string | undefined {
-  if (rawUrl === undefined || !rawUrl.startsWith('/') || rawUrl.startsWith('//')) return undefined;
-  const end = rawUrl.search(/[?#]/);
-  const encoded = end === -1 ? rawUrl : rawUrl.slice(0, end);
-  let path: string;
-  try {
-    path = decodeURIComponent(encoded);
-  } catch {
-    return undefined;
-  }
-  // NUL and other control characters have no place in a file name of the UI.
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f\\]/.test(path)) return undefined;
-  return path;
 }
 
 /** The Host values this bridge answers to: its loopback address or "localhost", with its port. */

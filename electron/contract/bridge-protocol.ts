@@ -7,7 +7,7 @@ import type { EventName } from './methods.js';
  * optional input field, an output field, a method, an event, an error code); anything a client
  * of the same major could trip over is a new major.
  */
-export const PROTOCOL_VERSION = '1.0';
+export const PROTOCOL_VERSION = '1.1';
 /** Majors this service speaks; a hello asking for another one is refused with `protocol-version`. */
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 

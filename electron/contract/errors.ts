@@ -48,7 +48,27 @@ export const BRIDGE_ERROR_CODES = [
 ] as const;
 type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
 
-export type ErrorCode = PinpadErrorCode | ServiceErrorCode | ConfigErrorCode | BridgeErrorCode;
+/**
+ * The pin-pad driver's own words for what the contract already names: `busy` is `pinpad-busy`,
+ * `link` is `pinpad-offline`, `config` is `config-invalid`. The driver and its CLI keep them (they
+ * know nothing of the contract); a pin-pad error crossing the contract carries the contract's
+ * code. Services of protocol 1.0 sent these three as they were: a client reads one as the code
+ * it stands for (`canonicalCode`), and the bridge document lists them as aliases.
+ */
+export const ERROR_ALIASES = Object.freeze({ busy: 'pinpad-busy', link: 'pinpad-offline', config: 'config-invalid' } as const satisfies Partial<
+  Record<PinpadErrorCode, ServiceErrorCode | ConfigErrorCode>
+>);
+type AliasCode = keyof typeof ERROR_ALIASES;
+/** The pin-pad codes the contract has no other name for. */
+type ContractPinpadCode = Exclude<PinpadErrorCode, AliasCode>;
+const CONTRACT_PINPAD_CODES = PINPAD_ERROR_CODES.filter((code): code is ContractPinpadCode => !Object.hasOwn(ERROR_ALIASES, code));
+
+/** The code an error travels with: an alias becomes the code it stands for; every other code is itself. */
+export function canonicalCode(code: string): string {
+  return Object.hasOwn(ERROR_ALIASES, code) ? ERROR_ALIASES[code as AliasCode] : code;
+}
+
+export type ErrorCode = ContractPinpadCode | ServiceErrorCode | ConfigErrorCode | BridgeErrorCode;
 export type ErrorLayer = 'pinpad' | 'service' | 'config' | 'bridge';
 /** The catalogue key of the texts for people (customer and cashier, ru and en). */
 export type ErrorMessageKey = `error.${ErrorCode}`;
@@ -62,9 +82,9 @@ function entries<C extends ErrorCode>(layer: ErrorLayer, codes: readonly C[]): [
   return codes.map((code) => [code, { layer, message: `error.${code}` }]);
 }
 
-/** The one code table. The pin-pad codes come from native's own leaf list (native imports nothing of ours). */
+/** The one code table. The pin-pad codes come from native's own leaf list (native imports nothing of ours), less its aliases. */
 export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorEntry>> = Object.freeze(
-  Object.fromEntries([...entries('pinpad', PINPAD_ERROR_CODES), ...entries('service', SERVICE_ERROR_CODES), ...entries('config', CONFIG_ERROR_CODES), ...entries('bridge', BRIDGE_ERROR_CODES)]) as Record<
+  Object.fromEntries([...entries('pinpad', CONTRACT_PINPAD_CODES), ...entries('service', SERVICE_ERROR_CODES), ...entries('config', CONFIG_ERROR_CODES), ...entries('bridge', BRIDGE_ERROR_CODES)]) as Record<
     ErrorCode,
     ErrorEntry
   >,
@@ -125,7 +145,8 @@ export type CodedError = KioskError | PinpadError;
 
 /** An error as data, for a result or a message. Anything without a code of ours is 'internal'. */
 export function toWireError(error: unknown): WireError {
-  if (error instanceof KioskError || error instanceof PinpadError) return error.toJSON();
+  if (error instanceof KioskError) return error.toJSON();
+  if (error instanceof PinpadError) return { ...error.toJSON(), code: canonicalCode(error.code) };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
@@ -135,7 +156,8 @@ export function parseWireError(value: unknown): WireError {
   const { code, message, data } = value as Record<string, unknown>;
   const text = typeof message === 'string' ? message : String(code ?? 'error');
   if (typeof code !== 'string') return { code: 'internal', message: text };
-  return typeof data === 'object' && data !== null ? { code, message: text, data: data as Record<string, unknown> } : { code, message: text };
+  const known = canonicalCode(code);
+  return typeof data === 'object' && data !== null ? { code: known, message: text, data: data as Record<string, unknown> } : { code: known, message: text };
 }
 
 /** Rebuilds the error's class from its code: a pin-pad code gives a PinpadError, a service code a ServiceError. */
@@ -144,7 +166,7 @@ export function errorFromWire(wire: WireError): CodedError {
   if (!isErrorCode(code)) return new KioskError('internal', wire.message, { ...wire.data, code });
   switch (ERROR_TABLE[code].layer) {
     case 'pinpad':
-      return PinpadError.fromJSON({ code: code as PinpadErrorCode, message: wire.message, ...(wire.data ? { data: wire.data } : {}) });
+      return PinpadError.fromJSON({ code: code as ContractPinpadCode, message: wire.message, ...(wire.data ? { data: wire.data } : {}) });
     case 'service':
       return new ServiceError(code as ServiceErrorCode, wire.message, wire.data);
     case 'config':

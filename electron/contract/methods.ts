@@ -45,16 +45,24 @@ const line = z.strictObject({
 
 const refundItem = z.strictObject({ paymentId: id, amount: kopecks, cash: z.boolean().optional() });
 
-/** One method: its input schema, its output type (phantom), and whether it needs the service PIN. */
+/**
+ * Who may call a method, the one table authorization reads (service/access/permissions.ts):
+ * - `anyone`: every caller; in kiosk mode the customer screen only for its own receipts (the permission rules);
+ * - `staff-at-kiosk`: at a till anyone (the cashier is trusted), at a kiosk only after the service PIN;
+ * - `staff`: only after the service PIN, in both modes.
+ */
+export type MethodAccess = 'anyone' | 'staff-at-kiosk' | 'staff';
+
+/** One method: its input schema, its output type (phantom), and who may call it. */
 interface MethodSpec<I extends z.ZodType, O> {
   readonly input: I;
   readonly output: O;
-  readonly service: boolean;
+  readonly access: MethodAccess;
 }
 
-/** `method<Output>()(inputSchema, needsServicePin)`: the output type is given, the input type comes from the schema. */
+/** `method<Output>()(inputSchema, access)`: the output type is given, the input type comes from the schema. */
 function method<O>() {
-  return <I extends z.ZodType>(input: I, service = false): MethodSpec<I, O> => ({ input, output: undefined as unknown as O, service });
+  return <I extends z.ZodType>(input: I, access: MethodAccess = 'anyone'): MethodSpec<I, O> => ({ input, output: undefined as unknown as O, access });
 }
 
 const none = z.strictObject({});
@@ -65,7 +73,7 @@ export const METHODS = {
   /** `posPrints`: the POS core prints the receipt and its slips (default false); it confirms with `receipt.printed`. */
   'receipt.open': method<Receipt>()(z.strictObject({ id: id.optional(), lines: z.array(line).max(500), total: kopecks, posPrints: z.boolean().optional() })),
   'receipt.get': method<Receipt>()(z.strictObject({ receiptId: id })),
-  'receipt.search': method<Receipt[]>()(z.strictObject({ text: z.string().max(100).optional(), limit: z.number().int().min(1).max(200).optional() })),
+  'receipt.search': method<Receipt[]>()(z.strictObject({ text: z.string().max(100).optional(), limit: z.number().int().min(1).max(200).optional() }), 'staff-at-kiosk'),
   /** The POS core printed the receipt (idempotent): the kiosk may now tell the customer to take it. */
   'receipt.printed': method<Receipt>()(z.strictObject({ receiptId: id })),
   'receipt.cancel': method<Receipt>()(z.strictObject({ receiptId: id, cashForUnrefundable: z.boolean().optional(), idempotencyKey })),
@@ -73,9 +81,9 @@ export const METHODS = {
     z.strictObject({ receiptId: id, method: z.enum(['card', 'sbp', 'cash']), amount: kopecks, idempotencyKey }),
   ),
   'payment.cancel': method<{ requested: boolean }>()(z.strictObject({ paymentId: id })),
-  'refund.plan': method<RefundPlanItem[]>()(refundInput),
-  'refund.start': method<Part[]>()(z.strictObject({ receiptId: id, items: refundItems, idempotencyKey })),
-  'unknown.list': method<Part[]>()(none),
+  'refund.plan': method<RefundPlanItem[]>()(refundInput, 'staff-at-kiosk'),
+  'refund.start': method<Part[]>()(z.strictObject({ receiptId: id, items: refundItems, idempotencyKey }), 'staff-at-kiosk'),
+  'unknown.list': method<Part[]>()(none, 'staff-at-kiosk'),
   'unknown.resolve': method<Part[]>()(z.strictObject({ paymentId: id.optional() })),
   'unknown.resolveManually': method<Part>()(
     z.strictObject({
@@ -88,16 +96,16 @@ export const METHODS = {
         .optional(),
       idempotencyKey,
     }),
-    true,
+    'staff',
   ),
   /** Open late-payment watches (QR parts that may still be paid). */
-  'lateWatch.list': method<LateWatchView[]>()(none),
+  'lateWatch.list': method<LateWatchView[]>()(none, 'staff-at-kiosk'),
   /** A cashier ends a watch; the note goes to the audit trail. */
-  'lateWatch.end': method<LateWatchView>()(z.strictObject({ paymentId: id, note: z.string().trim().min(3).max(200), idempotencyKey })),
+  'lateWatch.end': method<LateWatchView>()(z.strictObject({ paymentId: id, note: z.string().trim().min(3).max(200), idempotencyKey }), 'staff-at-kiosk'),
   'service.unlock': method<{ unlocked: boolean }>()(z.strictObject({ pin: z.string().min(1).max(32) })),
   'service.lock': method<{ unlocked: boolean }>()(none),
-  'service.test': method<ServiceOperationResult>()(none, true),
-  'service.settle': method<SettlementResult>()(none, true),
+  'service.test': method<ServiceOperationResult>()(none, 'staff'),
+  'service.settle': method<SettlementResult>()(none, 'staff'),
   /** Writes the reconciliations of a business day (default: the last one closed) as CSV and JSON files. */
   'service.reconciliationExport': method<ReconciliationExport>()(
     z.strictObject({
@@ -106,10 +114,10 @@ export const METHODS = {
         .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
         .optional(),
     }),
-    true,
+    'staff',
   ),
-  'service.report': method<ServiceOperationResult>()(z.strictObject({ full: z.boolean() }), true),
-  'service.slipCopy': method<ServiceOperationResult>()(none, true),
+  'service.report': method<ServiceOperationResult>()(z.strictObject({ full: z.boolean() }), 'staff'),
+  'service.slipCopy': method<ServiceOperationResult>()(none, 'staff'),
   'service.journal': method<AuditView[]>()(
     z.strictObject({
       receiptId: id.optional(),
@@ -118,10 +126,10 @@ export const METHODS = {
       paymentId: id.optional(),
       limit: z.number().int().min(1).max(1000).optional(),
     }),
-    true,
+    'staff',
   ),
   /** `removable`: the copy on a removable drive, when one is mounted. */
-  'service.supportBundle': method<{ path: string; removable?: string }>()(none, true),
+  'service.supportBundle': method<{ path: string; removable?: string }>()(none, 'staff'),
   /** Quitting a kiosk needs the service PIN. */
   'app.quit': method<{ quitting: boolean }>()(z.strictObject({ pin: z.string().min(1).max(32) })),
   /** Running, or stopping (finishing what is at the pin pad; no new money): the `lifecycle` event tells changes. */

@@ -3,6 +3,9 @@
  * service results. The service implements these shapes; the renderer and the bridge read them.
  */
 
+import type { ResultStatus } from '../../native/inpas/result.js';
+import type { SettlementTotals, Total, TotalKind } from '../../native/inpas/settlement-totals.js';
+
 export const PART_STATES = ['INTENT', 'SENT', 'APPROVED', 'DECLINED', 'FAILED', 'UNKNOWN', 'REVERSED', 'REFUNDED'] as const;
 export type PartState = (typeof PART_STATES)[number];
 
@@ -152,8 +155,8 @@ export interface RefundPlanItem {
   readonly needsCard: boolean;
 }
 
-/** How a pin-pad operation ended, as the driver reports it. */
-export type OperationStatus = 'approved' | 'declined' | 'failed' | 'unknown';
+/** How a pin-pad operation ended, as the driver reports it (declared with the driver's result). */
+export type OperationStatus = ResultStatus;
 
 export interface ServiceOperationResult {
   readonly status: OperationStatus;
@@ -230,16 +233,8 @@ export interface PublicConfig {
 
 // --- close of day ----------------------------------------------------------------------------
 
-/** The totals a settlement compares: card sales, SBP sales (switched ones where the terminal counts them), voids, refunds. */
-export type TotalKind = 'cardSales' | 'sbpSales' | 'voids' | 'refunds';
-
-export interface Total {
-  readonly count: number;
-  /** Kopecks. */
-  readonly amount: number;
-}
-
-export type SettlementTotals = Readonly<Record<TotalKind, Total>>;
+/** The totals a settlement compares (card sales, SBP sales, voids, refunds): declared where the terminal's report is read. */
+export type { SettlementTotals, Total, TotalKind } from '../../native/inpas/settlement-totals.js';
 
 /** Why the journal and the terminal may disagree. */
 export type ExplanationReason = 'unknown' | 'manual' | 'late-payment' | 'outside-app';

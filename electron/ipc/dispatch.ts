@@ -1,8 +1,9 @@
 /**
  * The main-side binding of the contract, shared by Electron IPC and the WebSocket bridge:
- * it takes `unknown` from the outside, narrows it with the method's schema, checks the
- * service PIN where needed, runs the handler and returns `{ ok, value | error }`. Garbage
- * never reaches the service, and nothing is sent to the pin pad for it.
+ * it takes `unknown` from the outside, narrows it with the method's schema, runs the handler
+ * (whose first step is the one authorization, service/access/permissions.ts) and returns
+ * `{ ok, value | error }`. Garbage never reaches the service, and nothing is sent to the pin
+ * pad for it.
  */
 import { ServiceError, toWireError, type ServiceErrorCode, type WireResult } from '../contract/errors.js';
 import { METHODS, type CallContext, type Handlers, type MethodName } from '../contract/methods.js';
@@ -63,7 +64,6 @@ export function createDispatcher(handlers: Handlers, log?: (line: string, data?:
       log?.('refused invalid input', { method: name, caller: ctx.caller, issues });
       return fail('invalid-input', `${name}: ${issues.join('; ')}`, { issues });
     }
-    if (spec.service && !ctx.unlocked) return fail('forbidden', `${name} needs the service PIN`);
     try {
       const handler = handlers[name] as (input: unknown, ctx: CallContext) => Promise<unknown> | unknown;
       return { ok: true, value: await handler(parsed.data, ctx) };

@@ -21,6 +21,7 @@ import { PinGuard } from './access/pin-guard.js';
 import { writeReconciliationExport } from './closing/reconciliation-export.js';
 import { createLogger, createTraceWriter, type ServiceLogger, type TraceWriter } from './observability/logger.js';
 import { PaymentService } from './payments/payment-service.js';
+import type { CrashHooks } from './crash-points.js';
 import { copyToRemovable } from './observability/removable-media.js';
 import { writeSupportBundle } from './observability/support-bundle.js';
 
@@ -45,6 +46,10 @@ export interface ServiceAppOptions {
   readonly connectionTestAtStart?: boolean;
   /** A drain waits at most the pin pad's operation timeout plus this, ms (default DRAIN_MARGIN_MS). */
   readonly drainMarginMs?: number;
+  /** The service's one clock (default the system's): journal, connection, payments, PIN guard, lifecycle. */
+  readonly now?: () => Date;
+  /** Where a crash-matrix or chaos child kills itself (default: nowhere; a real start never arms them). */
+  readonly crash?: CrashHooks;
 }
 
 /** What a drain waits beyond the pin pad's operation timeout: its last answer, the journal, the screens. */
@@ -91,18 +96,21 @@ function hasSocat(): boolean {
 
 export async function startServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
   mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const now = options.now ?? (() => new Date());
+  const nowMs = (): number => now().getTime();
   const config = options.configPath ? loadConfig(options.configPath) : parseConfigText('', '(defaults)');
   const profile = loadPinpadProfile(config, options.configPath ?? '(defaults)');
   const logsDir = resolveLogsDir(config, options.dataDir);
   prepareFolder(options.dataDir, options.configPath ?? '(defaults)', 'data folder');
   prepareFolder(logsDir, options.configPath ?? '(defaults)', 'logs.dir');
-  const logger = createLogger({ dir: logsDir, maxSizeMB: config.logs.maxSizeMB, retentionDays: config.logs.retentionDays });
+  const logger = createLogger({ dir: logsDir, maxSizeMB: config.logs.maxSizeMB, retentionDays: config.logs.retentionDays, now });
   const trace: TraceWriter | undefined = config.logs.trace
-    ? createTraceWriter({ dir: logsDir, maxSizeMB: config.logs.maxSizeMB, retentionDays: config.logs.retentionDays })
+    ? createTraceWriter({ dir: logsDir, maxSizeMB: config.logs.maxSizeMB, retentionDays: config.logs.retentionDays, now })
     : undefined;
   prepareJournalFile(join(options.dataDir, 'journal.sqlite'));
-  const journal = new Journal(join(options.dataDir, 'journal.sqlite'));
+  const journal = new Journal(join(options.dataDir, 'journal.sqlite'), { now });
   const pinGuard = new PinGuard(journal.db, config.service.pinHash, {
+    now,
     onRefused: (event) => logger.warn({ ...event }, event.whileLocked ? 'service PIN refused: locked after wrong PINs' : 'wrong service PIN'),
   });
 
@@ -145,7 +153,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
   const qrSbp = config.pinpad.section === undefined ? true : config.pinpad.qrSBP;
   const healthListeners = new Set<(health: PinpadHealth) => void>();
   // One line per change of the connection, and a periodic summary while it stays away (not one per retry).
-  const connectionLog = new ConnectionLog({ write: (level, fields, message) => logger[level](fields, message), now: () => Date.now() });
+  const connectionLog = new ConnectionLog({ write: (level, fields, message) => logger[level](fields, message), now: nowMs });
   const connection = new PinpadConnection({
     target,
     profile,
@@ -154,6 +162,8 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     operationTimeoutMs: config.pinpad.timeout * 1000,
     responseTimeoutMs: (options.responseTimeoutSeconds ?? 45) * 1000,
     emulator: emulator !== undefined,
+    now,
+    ...(options.crash ? { crash: options.crash } : {}),
     onHealth: (health) => {
       connectionLog.note(health);
       for (const listener of healthListeners) listener(health);
@@ -175,6 +185,8 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     recoveryCallMs: Math.min(operationTimeoutMs, 30_000),
     recoveryRetryMs: options.recoveryRetryMs ?? RECOVERY_RETRY_MS,
     ...(options.sbpPollMs !== undefined ? { sbpPollMs: options.sbpPollMs } : {}),
+    now,
+    ...(options.crash ? { crash: options.crash } : {}),
   });
   service.on('payment', (event) => {
     if (event.phase === 'done' || event.phase === 'intent' || event.phase === 'method-switched' || event.phase === 'cancel-requested') {
@@ -230,17 +242,17 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
   });
 
   const lifecycleListeners = new Set<(lifecycle: AppLifecycle) => void>();
-  let lifecycle: AppLifecycle = { state: 'running', reason: undefined, since: new Date().toISOString() };
+  let lifecycle: AppLifecycle = { state: 'running', reason: undefined, since: now().toISOString() };
   const drainLimitMs = operationTimeoutMs + (options.drainMarginMs ?? DRAIN_MARGIN_MS);
   let draining: Promise<DrainOutcome> | undefined;
   const drain = (reason: string): Promise<DrainOutcome> => {
     if (draining) return draining;
     service.operations.beginStopping(reason);
-    lifecycle = { state: 'stopping', reason, since: new Date().toISOString() };
+    lifecycle = { state: 'stopping', reason, since: now().toISOString() };
     logger.warn({ reason, atPinpad: service.operations.count, limitMs: drainLimitMs }, 'stopping: no new payments; finishing what is at the pin pad');
     for (const listener of lifecycleListeners) listener(lifecycle);
     draining = waitDrained(service.operations, drainLimitMs, {
-      now: () => Date.now(),
+      now: nowMs,
       setTimeout: (fn, ms) => setTimeout(fn, ms),
       clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
     }).then((outcome) => {
@@ -283,12 +295,12 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     publicConfig,
     checkPin: (pin, caller, purpose) => pinGuard.check(pin, caller, purpose),
     writeSupportBundle: async () => {
-      const path = await writeSupportBundle({ outDir: join(options.dataDir, 'support'), logsDir, journal, config, health: connection.health });
+      const path = await writeSupportBundle({ outDir: join(options.dataDir, 'support'), logsDir, journal, config, health: connection.health, now });
       const [copy] = copyToRemovable([path], options.mediaRoots) ?? [];
       return { path, ...(copy ? { removable: copy } : {}) };
     },
     exportReconciliation: async (day) => {
-      const done = await writeReconciliationExport({ outDir: join(options.dataDir, 'exports'), journal, ...(day ? { day } : {}) });
+      const done = await writeReconciliationExport({ outDir: join(options.dataDir, 'exports'), journal, now, ...(day ? { day } : {}) });
       const copies = copyToRemovable([done.csvPath, done.jsonPath], options.mediaRoots);
       return copies ? { ...done, removable: copies } : done;
     },

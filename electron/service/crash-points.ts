@@ -1,7 +1,7 @@
 /**
- * Crash points for the chaos tests (reliability.md, "crash matrix"): when the environment
- * variable KIOSK_CRASH_AT names a step, the process kills itself with SIGKILL right there —
- * no cleanup, no flush, as a power cut would. Unset (always, in production) it does nothing.
+ * Crash points for the crash matrix and the chaos run (reliability.md, "crash matrix"): when the
+ * hooks a service was given arm a step, the process kills itself with SIGKILL right there — no
+ * cleanup, no flush, as a power cut would. Unarmed (always, in production) they do nothing.
  */
 export const CRASH_STEPS = [
   /** Before the payment's journal row is written. */
@@ -30,16 +30,37 @@ export const CHAOS_STEPS = [
 ] as const;
 export type ChaosStep = (typeof CHAOS_STEPS)[number];
 
-const armed = process.env.KIOSK_CRASH_AT;
-/** How many times the armed step is passed before it kills (KIOSK_CRASH_SKIP, default 0: the first time). */
-let skip = Number(process.env.KIOSK_CRASH_SKIP ?? '0') || 0;
-
-export function crashArmed(step: CrashStep | ChaosStep): boolean {
-  return armed === step;
+/**
+ * Where the service may kill itself. The service is given its hooks (its options' `crash`); only
+ * the crash and chaos children arm them, from their own environment. Production never does.
+ */
+export interface CrashHooks {
+  /** True when this step is the one armed (a stream wraps itself only then). */
+  armed(step: CrashStep | ChaosStep): boolean;
+  /** Dies here when this step is armed and its skips are used up; else nothing. */
+  point(step: CrashStep | ChaosStep): void;
 }
 
-export function crashPoint(step: CrashStep | ChaosStep): void {
-  if (armed !== step) return;
-  if (skip > 0) skip--;
-  else process.kill(process.pid, 'SIGKILL');
+/** The hooks of every real start: nothing is armed. */
+export const NO_CRASHES: CrashHooks = Object.freeze({ armed: () => false, point: () => undefined });
+
+/**
+ * Hooks armed by KIOSK_CRASH_AT (the step) and KIOSK_CRASH_SKIP (how many times the step is
+ * passed before it kills; default 0, the first time) of the given environment.
+ */
+export function crashHooksFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  kill: () => void = () => process.kill(process.pid, 'SIGKILL'),
+): CrashHooks {
+  const armed = env.KIOSK_CRASH_AT;
+  if (armed === undefined || armed === '') return NO_CRASHES;
+  let skip = Number(env.KIOSK_CRASH_SKIP ?? '0') || 0;
+  return {
+    armed: (step) => armed === step,
+    point: (step) => {
+      if (armed !== step) return;
+      if (skip > 0) skip--;
+      else kill();
+    },
+  };
 }

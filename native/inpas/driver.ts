@@ -1,5 +1,5 @@
 /** The pin-pad driver: typed operations (sale, void, refund, SBP, settlement, reports) built on a session, with amounts in kopecks. */
-import { PinpadError } from './errors.js';
+import { asPinpadError, PinpadError } from './errors.js';
 import { Message, type FieldInput, type FieldValue } from './message.js';
 import { profileFields, type TerminalProfile } from './profile.js';
 import { resultFromError, resultFromResponse, type PaymentMethod, type PinpadResult, type ResultContext } from './result.js';
@@ -315,8 +315,7 @@ export class PinpadDriver {
       // The one place that turns a failure into a result. A request that could not start (the
       // session busy, a wrong argument) was never sent: `failed`. Anything unexpected may have
       // been sent: `unknown`, for recovery to resolve through the terminal.
-      const pe =
-        error instanceof PinpadError ? error : new PinpadError('protocol', error instanceof Error ? error.message : String(error), { delivery: 'maybe' });
+      const pe = asPinpadError(error, 'protocol', 'maybe');
       return resultFromError(pe, context);
     }
   }

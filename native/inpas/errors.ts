@@ -5,11 +5,10 @@
 export const ERROR_CODES = ['timeout', 'link', 'checksum', 'cancelled', 'config', 'busy', 'protocol', 'usage'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/**
- * Whether a request can have reached the terminal. This decides between `failed`
- * (it cannot have acted) and `unknown` (it may have acted) for a money operation.
- */
-export type Delivery = 'none' | 'maybe' | 'delivered';
+import { TransportError, type Delivery } from '../transport/errors.js';
+
+/** Whether a request can have reached the terminal (declared with the transport's errors). */
+export type { Delivery };
 
 export interface ErrorJSON {
   readonly code: ErrorCode;
@@ -44,8 +43,15 @@ export class PinpadError extends Error {
   }
 }
 
-export function asPinpadError(error: unknown, fallback: ErrorCode = 'link'): PinpadError {
+/**
+ * Any failure as a pin-pad error: a PinpadError as it is; a transport's error with its code, its
+ * delivery and its data; anything else with the fallback code and delivery.
+ */
+export function asPinpadError(error: unknown, fallback: ErrorCode = 'link', delivery: Delivery = 'none'): PinpadError {
   if (error instanceof PinpadError) return error;
+  if (error instanceof TransportError) {
+    return new PinpadError(error.code, error.message, { delivery: error.delivery, ...(error.data ? { data: { ...error.data } } : {}), cause: error });
+  }
   const message = error instanceof Error ? error.message : String(error);
-  return new PinpadError(fallback, message, { cause: error });
+  return new PinpadError(fallback, message, { delivery, cause: error });
 }

@@ -1,7 +1,7 @@
 /** The link layer: frames out with ACK/NAK, retransmission and timeouts; frames in checked and acknowledged. */
 import type { ByteStream, CloseInfo } from '../transport/types.js';
 import { CONTROL_BYTE, FrameDecoder, PacketAssembler, type ControlName, type DecodeEvent } from './codec.js';
-import { PinpadError } from './errors.js';
+import { asPinpadError, PinpadError } from './errors.js';
 import type { Message } from './message.js';
 
 export interface LinkOptions {
@@ -146,7 +146,7 @@ export class Link {
         await this.stream.write(corruptFirst && attempt === 1 ? corrupt(frame) : frame);
       } catch (error) {
         this.#ackWaiter = undefined;
-        const pe = error instanceof PinpadError ? error : new PinpadError('link', String(error));
+        const pe = asPinpadError(error, 'link');
         throw pe.withDelivery(written || pe.delivery !== 'none' ? 'maybe' : 'none');
       }
       written = true;

@@ -1,6 +1,6 @@
 /** One request/response exchange with the terminal: WAIT frames, command-mode requests and the matching final answer. */
 import { encodeFrame } from './codec.js';
-import { PinpadError } from './errors.js';
+import { asPinpadError, PinpadError } from './errors.js';
 import type { Link, Timers } from './link.js';
 import { Message, type FieldInput } from './message.js';
 import { Tag } from './tags.js';
@@ -242,7 +242,7 @@ export class Session {
         },
         (error: unknown) => {
           if (settled) return;
-          const pe = error instanceof PinpadError ? error : new PinpadError('link', String(error), { delivery: 'maybe' });
+          const pe = asPinpadError(error, 'link', 'maybe');
           finish(delivery === 'delivered' ? pe.withDelivery('delivered') : pe);
         },
       );

@@ -1,5 +1,5 @@
 /** What every byte-stream transport shares: listener bookkeeping and refusing writes while closed. */
-import { PinpadError } from '../inpas/errors.js';
+import { TransportError } from './errors.js';
 import type { ByteStream, CloseInfo } from './types.js';
 
 /** The listener bookkeeping every transport shares. */
@@ -14,7 +14,7 @@ export abstract class BaseStream implements ByteStream {
   }
 
   async write(data: Uint8Array): Promise<void> {
-    if (!this.#open) throw new PinpadError('link', `${this.description} is closed; nothing was written`, { delivery: 'none' });
+    if (!this.#open) throw new TransportError('link', `${this.description} is closed; nothing was written`, { delivery: 'none' });
     await this.writeBytes(Buffer.from(data));
   }
 

@@ -1,6 +1,6 @@
 /** The serial (USB-CDC) transport: a new SerialPort object per connection, known option names and baud rates only. */
 import { SerialPort } from 'serialport';
-import { PinpadError } from '../inpas/errors.js';
+import { TransportError } from './errors.js';
 import { BaseStream } from './base.js';
 
 /** Baud rates a serial pin pad can use. Anything else is a typo (11520) and is refused, not passed on. */
@@ -39,29 +39,29 @@ export class SerialStream extends BaseStream {
   static async open(options: SerialOptions): Promise<SerialStream> {
     const baudRate = options.baudRate ?? 115200;
     if (!STANDARD_BAUD_RATES.includes(baudRate)) {
-      throw new PinpadError('config', `baud rate ${baudRate} is not a standard rate (${STANDARD_BAUD_RATES.join(', ')})`, { data: { baudRate } });
+      throw new TransportError('config', `baud rate ${baudRate} is not a standard rate (${STANDARD_BAUD_RATES.join(', ')})`, { data: { baudRate } });
     }
     const port = new SerialPort({ path: options.path, baudRate, dataBits: 8, parity: 'none', stopBits: 1, autoOpen: false });
     await new Promise<void>((resolve, reject) => {
       port.open((error) => (error ? reject(error) : resolve()));
     }).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      throw new PinpadError('link', `cannot open ${options.path}: ${message}`, { delivery: 'none', data: { path: options.path }, cause: error });
+      throw new TransportError('link', `cannot open ${options.path}: ${message}`, { delivery: 'none', data: { path: options.path }, cause: error });
     });
     return new SerialStream(port, options.path);
   }
 
   protected async writeBytes(data: Buffer): Promise<void> {
-    if (!this.#port.isOpen) throw new PinpadError('link', `${this.description} is closed; nothing was written`, { delivery: 'none' });
+    if (!this.#port.isOpen) throw new TransportError('link', `${this.description} is closed; nothing was written`, { delivery: 'none' });
     await new Promise<void>((resolve, reject) => {
       this.#port.write(data, (error) => {
         if (error) {
-          reject(new PinpadError('link', `write to ${this.description} failed: ${error.message}`, { delivery: 'maybe', cause: error }));
+          reject(new TransportError('link', `write to ${this.description} failed: ${error.message}`, { delivery: 'maybe', cause: error }));
           return;
         }
         this.#port.drain((drainError) =>
           drainError
-            ? reject(new PinpadError('link', `drain of ${this.description} failed: ${drainError.message}`, { delivery: 'maybe', cause: drainError }))
+            ? reject(new TransportError('link', `drain of ${this.description} failed: ${drainError.message}`, { delivery: 'maybe', cause: drainError }))
             : resolve(),
         );
       });

@@ -1,6 +1,6 @@
 /** The TCP transport straight to a terminal, behind the same byte-stream interface as serial. */
 import net from 'node:net';
-import { PinpadError } from '../inpas/errors.js';
+import { TransportError } from './errors.js';
 import { BaseStream } from './base.js';
 
 export interface TcpOptions {
@@ -34,7 +34,7 @@ export class TcpStream extends BaseStream {
       const s = net.connect({ host: options.host, port: options.port });
       const timer = setTimeout(() => {
         s.destroy();
-        reject(new PinpadError('link', `cannot connect to ${description}: timed out`, { delivery: 'none' }));
+        reject(new TransportError('link', `cannot connect to ${description}: timed out`, { delivery: 'none' }));
       }, options.connectTimeoutMs ?? 5000);
       s.once('connect', () => {
         clearTimeout(timer);
@@ -42,17 +42,17 @@ export class TcpStream extends BaseStream {
       });
       s.once('error', (error) => {
         clearTimeout(timer);
-        reject(new PinpadError('link', `cannot connect to ${description}: ${error.message}`, { delivery: 'none', cause: error }));
+        reject(new TransportError('link', `cannot connect to ${description}: ${error.message}`, { delivery: 'none', cause: error }));
       });
     });
     return new TcpStream(socket, description);
   }
 
   protected async writeBytes(data: Buffer): Promise<void> {
-    if (this.#socket.destroyed) throw new PinpadError('link', `${this.description} is closed; nothing was written`, { delivery: 'none' });
+    if (this.#socket.destroyed) throw new TransportError('link', `${this.description} is closed; nothing was written`, { delivery: 'none' });
     await new Promise<void>((resolve, reject) => {
       this.#socket.write(data, (error) =>
-        error ? reject(new PinpadError('link', `write to ${this.description} failed: ${error.message}`, { delivery: 'maybe', cause: error })) : resolve(),
+        error ? reject(new TransportError('link', `write to ${this.description} failed: ${error.message}`, { delivery: 'maybe', cause: error })) : resolve(),
       );
     });
   }

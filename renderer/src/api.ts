@@ -5,7 +5,7 @@
  */
 import { BridgeClient } from '../../electron/contract/bridge-client.js';
 import { BRIDGE_PATH } from '../../electron/contract/bridge-protocol.js';
-import { KioskError, errorFromWire, parseWireError } from '../../electron/contract/errors.js';
+import { KioskError } from '../../electron/contract/errors.js';
 import type { KioskApi } from '../../electron/contract/methods.js';
 
 export interface PageOptions {
@@ -51,19 +51,10 @@ function noApi(): KioskApi {
   };
 }
 
-/** The preload's errors arrive as plain data (the context bridge drops classes): rebuilt here as the contract's classes. */
-function rebuildingErrors(api: KioskApi): KioskApi {
-  return {
-    invoke: (method, input) =>
-      api.invoke(method, input).catch((error: unknown) => {
-        throw errorFromWire(parseWireError(error));
-      }),
-    on: (event, listener) => api.on(event, listener),
-  };
-}
-
 export function chooseConnection(win: Window, options: PageOptions, onConnection: (up: boolean) => void): Connection {
-  if (win.kiosk) return { kind: 'electron', api: rebuildingErrors(win.kiosk) };
+  // The preload's errors arrive as plain `{ code, message, data }` (the context bridge drops classes);
+  // the store's `toUiError` reads them as they are, the one conversion from the wire to the screen.
+  if (win.kiosk) return { kind: 'electron', api: win.kiosk };
   if (options.token && (win.location.protocol === 'http:' || win.location.protocol === 'https:')) {
     const scheme = win.location.protocol === 'https:' ? 'wss' : 'ws';
     const client = new BridgeClient({ url: `${scheme}://${win.location.host}${BRIDGE_PATH}`, token: options.token, reconnectMs: 1000, onConnection });

@@ -6,7 +6,7 @@
  * Texts take `{name}` placeholders; `t()` fills them. Amounts are formatted by money.ts
  * before they are put in.
  */
-import { ALL_ERROR_CODES, ERROR_TABLE, isErrorCode, type ErrorMessageKey } from '../../electron/contract/errors.js';
+import { ALL_ERROR_CODES, ERROR_TABLE, canonicalCode, isErrorCode, type ErrorMessageKey } from '../../electron/contract/errors.js';
 import { formatMoney } from './money.js';
 
 export type Locale = 'ru' | 'en';
@@ -811,11 +811,8 @@ const ERRORS_RU: ErrorTable = {
   'error.stopping': { customer: 'Касса закрывается… Оплата сейчас невозможна', cashier: 'Касса закрывается: операции на пин-паде завершаются, новые оплаты и возвраты не принимаются' },
   'error.internal': { customer: `Что-то пошло не так. ${ASK_STAFF_RU}`, cashier: 'Внутренняя ошибка сервиса — соберите архив для поддержки' },
   'error.timeout': { customer: `Пин-пад не ответил вовремя. ${ASK_STAFF_RU}`, cashier: 'Пин-пад не ответил за отведённое время' },
-  'error.link': { customer: `Нет связи с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Нет связи с пин-падом (кабель, порт, питание)' },
   'error.checksum': { customer: `Ошибка связи с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Ошибка контрольной суммы в обмене с пин-падом' },
   'error.cancelled': { customer: 'Операция отменена', cashier: 'Операция отменена' },
-  'error.config': { customer: `Касса не настроена. ${ASK_STAFF_RU}`, cashier: 'Ошибка настроек пин-пада — проверьте конфигурацию' },
-  'error.busy': { customer: 'Пин-пад занят. Подождите несколько секунд и попробуйте снова', cashier: 'Пин-пад занят другой операцией' },
   'error.protocol': { customer: `Ошибка обмена с пин-падом. ${ASK_STAFF_RU}`, cashier: 'Пин-пад ответил не по протоколу — проверьте профиль терминала' },
   'error.usage': { customer: `Не удалось выполнить операцию. ${ASK_STAFF_RU}`, cashier: 'Операция вызвана с неверными параметрами' },
   'error.bridge-closed': {
@@ -866,11 +863,8 @@ const ERRORS_EN: ErrorTable = {
   'error.stopping': { customer: 'The till is closing… No payments now', cashier: 'The till is closing: operations at the pin pad are being finished, no new payments or refunds' },
   'error.internal': { customer: `Something went wrong. ${ASK_STAFF_EN}`, cashier: 'Internal error of the service — make a support bundle' },
   'error.timeout': { customer: `The pin pad did not answer in time. ${ASK_STAFF_EN}`, cashier: 'The pin pad did not answer in time' },
-  'error.link': { customer: `No connection to the pin pad. ${ASK_STAFF_EN}`, cashier: 'No link to the pin pad (cable, port, power)' },
   'error.checksum': { customer: `Pin pad communication error. ${ASK_STAFF_EN}`, cashier: 'Checksum error talking to the pin pad' },
   'error.cancelled': { customer: 'The operation was cancelled', cashier: 'The operation was cancelled' },
-  'error.config': { customer: `The checkout is not set up. ${ASK_STAFF_EN}`, cashier: 'Pin-pad settings error — check the configuration' },
-  'error.busy': { customer: 'The pin pad is busy. Wait a few seconds and try again', cashier: 'The pin pad is busy with another operation' },
   'error.protocol': { customer: `Pin pad communication error. ${ASK_STAFF_EN}`, cashier: 'The pin pad answered outside the protocol — check the terminal profile' },
   'error.usage': { customer: `The operation could not be done. ${ASK_STAFF_EN}`, cashier: 'The operation was called with wrong parameters' },
   'error.bridge-closed': {
@@ -888,9 +882,10 @@ const ERRORS: Readonly<Record<Locale, ErrorTable>> = { ru: ERRORS_RU, en: ERRORS
 
 export type Audience = 'customer' | 'cashier';
 
-/** The text for an error code, through the code table's message key; an unknown code falls back to the 'internal' text. */
+/** The text for an error code (an alias read as its code), through the code table's message key; an unknown code falls back to the 'internal' text. */
 export function errorText(locale: Locale, code: string, audience: Audience): string {
-  const key = isErrorCode(code) ? ERROR_TABLE[code].message : ERROR_TABLE.internal.message;
+  const known = canonicalCode(code);
+  const key = isErrorCode(known) ? ERROR_TABLE[known].message : ERROR_TABLE.internal.message;
   return ERRORS[locale][key][audience];
 }
 

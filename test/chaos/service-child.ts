@@ -9,6 +9,7 @@
  * KIOSK_CRASH_AT / KIOSK_CRASH_SKIP (the service kills itself there).
  */
 import { startServiceApp } from '../../electron/service/app.js';
+import { crashHooksFromEnv } from '../../electron/service/crash-points.js';
 import type { Part } from '../../electron/service/journal/part-lifecycle.js';
 import type { PaymentService } from '../../electron/service/payments/payment-service.js';
 
@@ -78,6 +79,7 @@ const app = await startServiceApp({
   recoveryRetryMs: 300,
   sbpPollMs: 300,
   connectionTestAtStart: false,
+  crash: crashHooksFromEnv(process.env),
 });
 let stopping = false;
 const stop = (): void => {

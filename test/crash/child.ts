@@ -26,6 +26,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServiceApp, type ServiceApp } from '../../electron/service/app.js';
+import { crashHooksFromEnv } from '../../electron/service/crash-points.js';
 import { Journal } from '../../electron/service/journal/journal.js';
 import type { Part } from '../../electron/service/journal/part-lifecycle.js';
 
@@ -111,7 +112,7 @@ async function start(): Promise<{ app: ServiceApp; startedAt: number; startMs: n
     journal.close();
   }
   const startedAt = Date.now();
-  const app = await startServiceApp({ configPath, dataDir, responseTimeoutSeconds });
+  const app = await startServiceApp({ configPath, dataDir, responseTimeoutSeconds, crash: crashHooksFromEnv(process.env) });
   return { app, startedAt, startMs: Date.now() - startedAt, unresolvedAtStart };
 }
 

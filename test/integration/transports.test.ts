@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PinpadError } from '../../native/inpas/errors.js';
+import { asPinpadError, PinpadError } from '../../native/inpas/errors.js';
+import { TransportError } from '../../native/transport/errors.js';
 import { resultFromError } from '../../native/inpas/result.js';
 import { SerialStream } from '../../native/transport/serial.js';
 import { useRigs } from './harness.js';
@@ -32,8 +33,10 @@ describe('transports', () => {
         () => undefined,
         (e: unknown) => e,
       );
-      expect(error).toBeInstanceOf(PinpadError);
-      const pe = error as PinpadError;
+      // The transport's own error; the pin-pad layer wraps it with its code and delivery.
+      expect(error).toBeInstanceOf(TransportError);
+      const pe = asPinpadError(error);
+      expect(pe).toBeInstanceOf(PinpadError);
       expect(pe.code).toBe('link');
       expect(pe.delivery).toBe('none');
       expect(pe.message).toContain(path);

@@ -27,6 +27,17 @@ describe('session slice', () => {
     expect(toUiError(new Error('odd'))).toEqual({ code: 'internal', message: 'odd' });
   });
 
+  it('an error as the Electron preload passes it (plain data, no class) reaches the screen in one step', () => {
+    expect(toUiError({ code: 'pinpad-offline', message: 'no pin pad', data: { port: '/dev/ttyS39' } })).toEqual({
+      code: 'pinpad-offline',
+      message: 'no pin pad',
+      data: { port: '/dev/ttyS39' },
+    });
+    expect(toUiError({ code: 'from-a-newer-service', message: 'new' })).toMatchObject({ code: 'internal', data: { code: 'from-a-newer-service' } });
+    expect(toUiError('garbage')).toEqual({ code: 'internal', message: 'garbage' });
+    expect(toUiError(null)).toMatchObject({ code: 'internal' });
+  });
+
   it('the kiosk has no refund view; the till has', async () => {
     const kiosk = await rig();
     kiosk.store.getState().setView('refund');

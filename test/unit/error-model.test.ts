@@ -5,8 +5,10 @@ import {
   BRIDGE_ERROR_CODES,
   CONFIG_ERROR_CODES,
   ConfigError,
+  ERROR_ALIASES,
   ERROR_TABLE,
   KioskError,
+  canonicalCode,
   SERVICE_ERROR_CODES,
   ServiceError,
   errorFromWire,
@@ -17,11 +19,19 @@ import { ERROR_CODES as PINPAD_ERROR_CODES, PinpadError } from '../../native/inp
 import { ERROR_CODES_COVERED, errorText } from '../../renderer/src/i18n.js';
 
 describe('the error-code table', () => {
-  it('holds every layer once: pin pad, service, configuration and bridge codes, none in two layers', () => {
-    const all = [...PINPAD_ERROR_CODES, ...SERVICE_ERROR_CODES, ...CONFIG_ERROR_CODES, ...BRIDGE_ERROR_CODES];
+  it('holds every layer once: pin pad, service, configuration and bridge codes, none in two layers, no two names for one thing', () => {
+    const pinpadOwn = PINPAD_ERROR_CODES.filter((code) => !Object.hasOwn(ERROR_ALIASES, code));
+    const all = [...pinpadOwn, ...SERVICE_ERROR_CODES, ...CONFIG_ERROR_CODES, ...BRIDGE_ERROR_CODES];
     expect(new Set(all).size).toBe(all.length);
     expect([...ALL_ERROR_CODES].sort()).toEqual([...all].sort());
-    for (const code of PINPAD_ERROR_CODES) expect(ERROR_TABLE[code].layer).toBe('pinpad');
+    for (const code of pinpadOwn) expect(ERROR_TABLE[code as keyof typeof ERROR_TABLE].layer).toBe('pinpad');
+    // The driver's synonyms are not codes of the table: each stands for one that is.
+    expect(Object.keys(ERROR_ALIASES).sort()).toEqual(['busy', 'config', 'link']);
+    for (const [alias, code] of Object.entries(ERROR_ALIASES)) {
+      expect(ALL_ERROR_CODES).not.toContain(alias);
+      expect(ALL_ERROR_CODES).toContain(code);
+      expect(canonicalCode(alias)).toBe(code);
+    }
     for (const code of SERVICE_ERROR_CODES) expect(ERROR_TABLE[code].layer).toBe('service');
     for (const code of CONFIG_ERROR_CODES) expect(ERROR_TABLE[code].layer).toBe('config');
     for (const code of BRIDGE_ERROR_CODES) expect(ERROR_TABLE[code].layer).toBe('bridge');
@@ -53,6 +63,19 @@ describe('errors across a boundary', () => {
     const back = roundTrip(new PinpadError('timeout', 'no answer', { data: { operation: 'sale' } }));
     expect(back).toBeInstanceOf(PinpadError);
     expect(back).toMatchObject({ code: 'timeout', message: 'no answer', data: { operation: 'sale' } });
+  });
+
+  it("a pin-pad error under one of the driver's synonyms crosses with the contract's code; a 1.0 service's alias is read the same", () => {
+    expect(toWireError(new PinpadError('busy', 'busy with a sale'))).toEqual({ code: 'pinpad-busy', message: 'busy with a sale' });
+    expect(toWireError(new PinpadError('link', '/dev/ttyS39 is not open', { data: { port: '/dev/ttyS39' } }))).toEqual({
+      code: 'pinpad-offline',
+      message: '/dev/ttyS39 is not open',
+      data: { port: '/dev/ttyS39' },
+    });
+    expect(roundTrip(new PinpadError('config', 'terminal id'))).toBeInstanceOf(ConfigError);
+    expect(parseWireError({ code: 'link', message: 'old service' })).toEqual({ code: 'pinpad-offline', message: 'old service' });
+    expect(errorFromWire(parseWireError({ code: 'busy', message: 'old service' }))).toMatchObject({ code: 'pinpad-busy' });
+    expect(errorText('ru', 'link', 'cashier')).toBe(errorText('ru', 'pinpad-offline', 'cashier'));
   });
 
   it('rebuilds a configuration error as a ConfigError, not a PinpadError', () => {

@@ -12,19 +12,8 @@
  * alone, other input, or a receipt id alone proves nothing.
  */
 import { ServiceError } from '../../contract/errors.js';
-import type { CallContext, MethodName } from '../../contract/methods.js';
+import { METHODS, type CallContext, type MethodName } from '../../contract/methods.js';
 import type { Journal } from '../journal/journal.js';
-
-/** Methods only staff (an unlocked service session) may call in kiosk mode. */
-export const KIOSK_STAFF_ONLY: ReadonlySet<MethodName> = new Set([
-  'receipt.search',
-  'refund.plan',
-  'refund.start',
-  'unknown.list',
-  'unknown.resolveManually',
-  'lateWatch.list',
-  'lateWatch.end',
-]);
 
 export interface PermissionDeps {
   readonly journal: Pick<Journal, 'getReceiptRow' | 'getPart'>;
@@ -59,10 +48,17 @@ function forbidden(message: string): ServiceError {
   return new ServiceError('forbidden', message);
 }
 
-/** Throws `forbidden` when the caller may not make this call; records receipts it may see from now on. */
+/**
+ * The one authorization of a call, after its input parsed: the method table's `access`, then
+ * the kiosk's own-receipt rules. Throws `forbidden` when the caller may not make this call;
+ * records receipts it may see from now on.
+ */
 export function authorize(method: MethodName, input: Record<string, unknown>, ctx: CallContext, deps: PermissionDeps): void {
-  if (deps.mode() !== 'kiosk' || ctx.unlocked) return;
-  if (KIOSK_STAFF_ONLY.has(method)) throw forbidden(`${method} needs the service PIN in kiosk mode`);
+  if (ctx.unlocked) return;
+  const access = METHODS[method].access;
+  if (access === 'staff') throw forbidden(`${method} needs the service PIN`);
+  if (deps.mode() !== 'kiosk') return;
+  if (access === 'staff-at-kiosk') throw forbidden(`${method} needs the service PIN in kiosk mode`);
   const own = ownReceipts(ctx);
   /** The customer's own receipt, or the one open for payment (it becomes theirs). */
   const receiptAllowed = (receiptId: string, openOnly: boolean): void => {

@@ -64,7 +64,8 @@ function writeAtomically(path: string, text: string): void {
 /** Writes reconciliation-<day>.csv and .json into `outDir`; the day defaults to the last one closed (else today). */
 export async function writeReconciliationExport(options: { outDir: string; journal: Journal; day?: string; now?: () => Date }): Promise<ReconciliationExport> {
   const store = new ReconciliationStore(options.journal.db);
-  const day = options.day ?? store.latest()?.businessDay ?? localDay((options.now ?? (() => new Date()))());
+  const now = options.now ?? (() => new Date());
+  const day = options.day ?? store.latest()?.businessDay ?? localDay(now());
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new RangeError(`not a day (YYYY-MM-DD): ${day}`);
   const kept = store.forDay(day);
   const reconciliations = kept.map((k) => k.reconciliation);
@@ -88,7 +89,7 @@ export async function writeReconciliationExport(options: { outDir: string; journ
   writeAtomically(csvPath, reconciliationCsv(reconciliations));
   writeAtomically(
     jsonPath,
-    `${JSON.stringify({ day, exportedAt: new Date().toISOString(), reconciliations: kept.map((k) => ({ ...k.reconciliation, parts: parts(k.parts) })) }, null, 2)}\n`,
+    `${JSON.stringify({ day, exportedAt: now().toISOString(), reconciliations: kept.map((k) => ({ ...k.reconciliation, parts: parts(k.parts) })) }, null, 2)}\n`,
   );
   return { day, reconciliations: reconciliations.length, csvPath, jsonPath };
 }

@@ -6,8 +6,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PinpadHealth } from '../../contract/types.js';
 import type { Journal } from '../journal/journal.js';
-import type { PartKind, PartMethod, PartState, RefundHow } from '../journal/part-lifecycle.js';
+import type { PartMethod, PartState } from '../journal/part-lifecycle.js';
 import { ReconciliationStore } from '../journal/reconciliation-store.js';
+import { AuditFeed, type AuditFeedRow } from '../journal/audit-feed.js';
 
 export interface KioskMetricsOptions {
   readonly journal: Journal;
@@ -30,19 +31,6 @@ const METHODS: readonly PartMethod[] = ['card', 'sbp', 'cash'];
 const RESOLVED_FROM_UNKNOWN: ReadonlySet<PartState> = new Set(['APPROVED', 'DECLINED', 'REVERSED']);
 /** Journal events that are not an answer of the pin pad (cash, a cashier's decision, a request being sent). */
 const NOT_FROM_TERMINAL: ReadonlySet<string> = new Set(['resolved-by-cashier', 'cash-taken', 'cash-refund', 'sending', 'recovered-not-sent', 'fully-refunded']);
-
-interface AuditRow {
-  id: number;
-  at: string;
-  part_id: string | null;
-  from_state: PartState | null;
-  to_state: PartState | null;
-  event: string;
-  kind: PartKind | null;
-  method: PartMethod | null;
-  how: RefundHow | null;
-  amount: number | null;
-}
 
 const BATCH = 5000;
 
@@ -71,6 +59,7 @@ export class KioskMetrics {
   readonly #options: KioskMetricsOptions;
   readonly #now: () => Date;
   readonly #reconciliations: ReconciliationStore;
+  readonly #feed: AuditFeed;
   /** Audit rows up to this id are counted. */
   #seen = 0;
   /** When each part still unresolved became UNKNOWN, ms. */
@@ -118,6 +107,7 @@ export class KioskMetrics {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
     this.#reconciliations = new ReconciliationStore(options.journal.db);
+    this.#feed = new AuditFeed(options.journal.db);
     const registry = this.registry;
     // Every series exists from the start (at 0), so rate() and absent() behave.
     for (const method of METHODS) {
@@ -202,19 +192,15 @@ export class KioskMetrics {
 
   /** Counts the audit rows written since the last look (at start: all of them). */
   refresh(): void {
-    const query = this.#options.journal.db.prepare(
-      `SELECT a.id, a.at, a.part_id, a.from_state, a.to_state, a.event, p.kind, p.method, p.how, p.amount
-       FROM audit a LEFT JOIN parts p ON p.id = a.part_id WHERE a.id > ? ORDER BY a.id LIMIT ?`,
-    );
     for (;;) {
-      const rows = query.all(this.#seen, BATCH) as AuditRow[];
+      const rows = this.#feed.after(this.#seen, BATCH);
       for (const row of rows) this.#count(row);
       if (rows.length > 0) this.#seen = rows[rows.length - 1]!.id;
       if (rows.length < BATCH) return;
     }
   }
 
-  #count(row: AuditRow): void {
+  #count(row: AuditFeedRow): void {
     if (row.event === 'late-payment') this.#late.inc();
     if (!row.part_id || !row.to_state || row.from_state === row.to_state || !row.kind || !row.method) return;
     // A final answer of the pin pad means it was there then (the journal knows it across restarts).

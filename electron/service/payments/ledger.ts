@@ -9,7 +9,7 @@ import { ServiceError } from '../../contract/errors.js';
 import type { LatePaymentEvent } from '../../contract/types.js';
 import type { DriverEvent, PinpadDriver } from '../../../native/inpas/driver.js';
 import { doneCondition, type PinpadResult } from '../../../native/inpas/result.js';
-import { crashPoint } from '../crash-points.js';
+import { NO_CRASHES } from '../crash-points.js';
 import { localDay } from '../journal/business-day.js';
 import { receiptView, type Journal } from '../journal/journal.js';
 import { UNRESOLVED_STATES, type Part, type Receipt } from '../journal/part-lifecycle.js';
@@ -199,7 +199,7 @@ export class Ledger implements PaymentBook {
         this.#events.emit('payment', { ...base, phase: 'sent' });
         break;
       case 'wait':
-        crashPoint('waiting');
+        (this.options.crash ?? NO_CRASHES).point('waiting');
         this.#events.emit('payment', { ...base, phase: 'wait' });
         break;
       case 'screen':
@@ -209,7 +209,7 @@ export class Ledger implements PaymentBook {
         this.journal.note(part.id, 'qr-shown', `expires ${new Date(event.expiresAt).toISOString()}`, {
           qr: { payload: event.payload, expiresAt: event.expiresAt },
         });
-        crashPoint('qr-shown');
+        (this.options.crash ?? NO_CRASHES).point('qr-shown');
         this.#events.emit('payment', { ...base, phase: 'qr', qr: { payload: event.payload, expiresAt: event.expiresAt } });
         break;
       case 'method-switched':

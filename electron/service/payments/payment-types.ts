@@ -3,6 +3,7 @@
  * events, and `PaymentBook`, the one interface through which recovery and the watches book what
  * the terminal answered.
  */
+import type { CrashHooks } from '../crash-points.js';
 import type { AnswerSource } from '../../contract/audit-events.js';
 import type { PinpadDriver } from '../../../native/inpas/driver.js';
 import type { TerminalProfile } from '../../../native/inpas/profile.js';
@@ -46,6 +47,8 @@ export interface PaymentServiceOptions {
   /** How often background recovery asks again about parts still unresolved, ms. */
   readonly recoveryRetryMs?: number;
   readonly now?: () => Date;
+  /** Where a crash-matrix child kills itself (default: nowhere). */
+  readonly crash?: CrashHooks;
 }
 
 export interface ServiceEvents {

@@ -10,7 +10,7 @@ import { describeTarget, openPinpadStack, openTargetStream, type PinpadStack, ty
 import { Tag } from '../../../native/inpas/tags.js';
 import type { ByteStream } from '../../../native/transport/types.js';
 import type { PinpadHealth } from '../../contract/types.js';
-import { crashArmed, crashPoint } from '../crash-points.js';
+import { NO_CRASHES, type CrashHooks } from '../crash-points.js';
 
 export { describeTarget, type PinpadTarget };
 
@@ -33,6 +33,8 @@ export interface ConnectionOptions {
   readonly noAnswerMs?: number;
   /** The service's clock (default: the system's). */
   readonly now?: () => Date;
+  /** Where a crash-matrix child kills itself (default: nowhere). */
+  readonly crash?: CrashHooks;
 }
 
 /** A live pin pad ACKs a request at once; this long with nothing back and it is "not answering". */
@@ -58,8 +60,8 @@ function frameOperation(data: Uint8Array): number | undefined {
 }
 
 /** For the crash matrix only: a stream that notes the operation of every frame written, and dies halfway through writing a money request. */
-function crashTestStream(stream: ByteStream, money: ReadonlySet<number>, watch: CrashWatch): ByteStream {
-  if (!crashArmed('mid-frame') && !crashArmed('after-ack')) return stream;
+function crashTestStream(stream: ByteStream, money: ReadonlySet<number>, watch: CrashWatch, crash: CrashHooks): ByteStream {
+  if (!crash.armed('mid-frame') && !crash.armed('after-ack')) return stream;
   // A delegating object, not Object.create(stream): the streams keep their listeners in private
   // fields, which a method called on a prototype-derived object cannot reach (it throws).
   return {
@@ -72,10 +74,10 @@ function crashTestStream(stream: ByteStream, money: ReadonlySet<number>, watch: 
     write: async (data: Uint8Array): Promise<void> => {
       if (data.length > 1) {
         watch.lastOperation = frameOperation(data);
-        if (crashArmed('mid-frame') && watch.lastOperation !== undefined && money.has(watch.lastOperation)) {
+        if (crash.armed('mid-frame') && watch.lastOperation !== undefined && money.has(watch.lastOperation)) {
           await stream.write(data.subarray(0, Math.floor(data.length / 2)));
           await new Promise((r) => setTimeout(r, 20));
-          crashPoint('mid-frame');
+          crash.point('mid-frame');
         }
       }
       await stream.write(data);
@@ -104,10 +106,12 @@ export class PinpadConnection {
   /** A request is out and nothing has come back since: ends the wait for "not answering". */
   #silence: NodeJS.Timeout | undefined;
   readonly #now: () => Date;
+  readonly #crash: CrashHooks;
 
   constructor(options: ConnectionOptions) {
     this.options = options;
     this.#now = options.now ?? (() => new Date());
+    this.#crash = options.crash ?? NO_CRASHES;
     this.#health = {
       state: 'connecting',
       emulator: options.emulator,
@@ -206,8 +210,8 @@ export class PinpadConnection {
 
   /** Waits up to `ms` for the connection (used right after start and after a replug). */
   async waitConnected(ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
+    // Counted in steps of the poll, not read from a clock: a test's hand-moved clock cannot hold it.
+    for (let waited = 0; waited < ms; waited += 50) {
       if (this.#health.state === 'connected') return true;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -242,19 +246,19 @@ export class PinpadConnection {
         operationTimeoutMs: this.options.operationTimeoutMs,
         ...(this.options.responseTimeoutMs !== undefined ? { responseTimeoutMs: this.options.responseTimeoutMs } : {}),
         open: async (to) => {
-          const stream = crashTestStream(await open(to), money, watch);
+          const stream = crashTestStream(await open(to), money, watch, this.#crash);
           opened = true;
           return stream;
         },
         onTrace: (event) => {
           if (
-            crashArmed('after-ack') &&
+            this.#crash.armed('after-ack') &&
             event.kind === 'control' &&
             event.direction === 'rx' &&
             event.control === 'ACK' &&
             money.has(watch.lastOperation ?? -1)
           )
-            crashPoint('after-ack');
+            this.#crash.point('after-ack');
           this.#watchAnswers(event);
           this.options.onTrace?.(event);
         },
