@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { containsCardData } from '../../native/inpas/card-data.js';
 import { hashPin } from '../../electron/service/config/config.js';
 import type { Receipt } from '../../electron/service/journal/part-lifecycle.js';
-import { startRig, type Rig } from './harness.js';
+import { startRig, type Rig } from './rig.js';
 
 let rig: Rig | undefined;
 afterEach(async () => {

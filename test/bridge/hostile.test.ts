@@ -14,7 +14,7 @@ import { startBridge } from '../../electron/bridge/server.js';
 import { HelloThrottle } from '../../electron/bridge/throttle.js';
 import { weakTokenReason } from '../../electron/contract/token-strength.js';
 import { createDispatcher, payloadDepth } from '../../electron/ipc/dispatch.js';
-import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
+import { nodeSocket, startRig, TOKEN, type Rig } from './rig.js';
 
 /** A fresh token of 192 random bits, as the setup makes one. */
 const newToken = (): string => randomBytes(24).toString('base64url');

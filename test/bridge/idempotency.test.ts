@@ -10,7 +10,7 @@ import { BridgeClient } from '../../electron/contract/bridge-client.js';
 import { hashPin } from '../../electron/service/config/config.js';
 import type { Receipt } from '../../electron/service/journal/part-lifecycle.js';
 import { startWebMode, type WebMode } from '../../scripts/web.js';
-import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
+import { nodeSocket, startRig, TOKEN, type Rig } from './rig.js';
 
 let rig: Rig | undefined;
 const cleanups: Array<() => Promise<void> | void> = [];

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../electron/contract/bridge-client.js';
 import type { Receipt } from '../../electron/service/journal/part-lifecycle.js';
 import { hashPin } from '../../electron/service/config/config.js';
-import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
+import { nodeSocket, startRig, TOKEN, type Rig } from './rig.js';
 
 const PIN = '7531';
 

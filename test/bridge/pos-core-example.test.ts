@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebMode, type WebMode } from '../../scripts/web.js';
-import { TOKEN } from './harness.js';
+import { TOKEN } from './rig.js';
 
 const run = promisify(execFile);
 let web: WebMode | undefined;

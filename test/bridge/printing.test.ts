@@ -14,7 +14,7 @@ import { hashPin } from '../../electron/service/config/config.js';
 import { Journal } from '../../electron/service/journal/journal.js';
 import { PAN, PAN_MASKED } from '../../native/emulator/card.js';
 import { containsCardData } from '../../native/inpas/card-data.js';
-import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
+import { nodeSocket, startRig, TOKEN, type Rig } from './rig.js';
 
 const LINES = [{ name: 'Сыр', quantity: 1, amount: 6_500 }];
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../electron/contract/bridge-client.js';
 import { CLOSE_PROTOCOL_VERSION, PROTOCOL_VERSION, SUPPORTED_MAJORS } from '../../electron/contract/bridge-protocol.js';
 import { ERROR_TABLE, KioskError } from '../../electron/contract/errors.js';
-import { nodeSocket, startRig, TOKEN, type Rig } from './harness.js';
+import { nodeSocket, startRig, TOKEN, type Rig } from './rig.js';
 
 /** Sends one hello on a fresh socket; resolves with what came back and how the socket ended (or was left open). */
 async function helloWith(rig: Rig, hello: Record<string, unknown>): Promise<{ messages: unknown[]; close: { code: number; reason: string } | undefined }> {

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { loadProfile } from '../../native/inpas/profile.js';
+import { PROFILE } from '../helpers.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const CHILD = join(ROOT, 'test', 'crash', 'child.ts');
@@ -14,7 +14,7 @@ export const RESPONSE_TIMEOUT_S = 2;
 /** The configuration's whole-operation `timeout`, seconds. */
 export const OPERATION_TIMEOUT_S = 5;
 export const CHILD_LIMIT_MS = 45_000;
-export const PROFILE = loadProfile();
+export { PROFILE };
 /** Operation codes that start a charge: a recovery must never send one. */
 export const SALE_OPS = new Set([PROFILE.operations.sale, PROFILE.sbp.payment.operation]);
 

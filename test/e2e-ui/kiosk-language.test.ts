@@ -5,7 +5,7 @@
  * time-out named as such, the pin pad's words small, for staff).
  */
 import { describe, expect, it } from 'vitest';
-import { e2e, KIOSK_LANDSCAPE, KIOSK_PORTRAIT, norm } from './harness.js';
+import { e2e, KIOSK_LANDSCAPE, KIOSK_PORTRAIT, norm } from './rig.js';
 
 const start = e2e();
 

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../electron/contract/bridge-client.js';
 import { PAN_MASKED } from '../../native/emulator/card.js';
-import { e2e, norm, rub, TOKEN, type Ui } from './harness.js';
+import { e2e, norm, rub, TOKEN, type Ui } from './rig.js';
 
 const start = e2e();
 

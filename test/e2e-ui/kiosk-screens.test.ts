@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { auditScreen } from './audit.js';
-import { e2e, KIOSK_LANDSCAPE, KIOSK_PORTRAIT, type Ui } from './harness.js';
+import { e2e, KIOSK_LANDSCAPE, KIOSK_PORTRAIT, type Ui } from './rig.js';
 
 const start = e2e();
 const SHAPES = [

@@ -3,7 +3,7 @@
  * pseudo-terminal: card, QR, the key-1 switch from card to QR, a decline then QR.
  */
 import { describe, expect, it } from 'vitest';
-import { e2e, eventually, norm, rub, type Ui } from './harness.js';
+import { e2e, eventually, norm, rub, type Ui } from './rig.js';
 
 const start = e2e();
 

@@ -5,7 +5,7 @@
  * of its last answer; when it answers again, it is "подключён" again.
  */
 import { describe, expect, it } from 'vitest';
-import { e2e, norm } from './harness.js';
+import { e2e, norm } from './rig.js';
 
 const start = e2e();
 

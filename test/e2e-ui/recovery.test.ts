@@ -4,7 +4,7 @@
  * and its recovery from the service screen behind the PIN; the pin pad unplugged while idle.
  */
 import { describe, expect, it } from 'vitest';
-import { e2e, norm, rub, type Ui } from './harness.js';
+import { e2e, norm, rub, type Ui } from './rig.js';
 
 const start = e2e();
 

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { e2e, norm, rub } from './harness.js';
+import { e2e, norm, rub } from './rig.js';
 
 const start = e2e();
 

@@ -5,7 +5,7 @@
  * later day (after settlement on the service screen behind the PIN: with the card).
  */
 import { describe, expect, it } from 'vitest';
-import { e2e, eventually, norm, rub, type Ui } from './harness.js';
+import { e2e, eventually, norm, rub, type Ui } from './rig.js';
 
 const start = e2e();
 

@@ -8,7 +8,7 @@
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../electron/contract/bridge-client.js';
-import { e2e, eventually, norm, rub, PIN, TOKEN, type Ui } from './harness.js';
+import { e2e, eventually, norm, rub, PIN, TOKEN, type Ui } from './rig.js';
 
 const start = e2e();
 const LONG = 45_000;

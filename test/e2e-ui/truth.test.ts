@@ -5,7 +5,7 @@
  * покупку" back to an empty start. Every state is kept at both kiosk shapes and audited.
  */
 import { describe, expect, it } from 'vitest';
-import { e2e, eventually, type Ui } from './harness.js';
+import { e2e, eventually, type Ui } from './rig.js';
 
 const start = e2e();
 const LONG = 40_000;
