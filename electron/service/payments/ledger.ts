@@ -9,7 +9,7 @@ import { ServiceError } from '../../contract/errors.js';
 import type { LatePaymentEvent } from '../../contract/types.js';
 import type { DriverEvent, PinpadDriver } from '../../../native/inpas/driver.js';
 import { doneCondition, type PinpadResult } from '../../../native/inpas/result.js';
-import { NO_CRASHES } from '../crash-points.js';
+import { NO_CRASHES, type CrashHooks } from '../crash-points.js';
 import { localDay } from '../journal/business-day.js';
 import { receiptView, type Journal } from '../journal/journal.js';
 import { UNRESOLVED_STATES, type Part, type Receipt } from '../journal/part-lifecycle.js';
@@ -24,6 +24,7 @@ import { outcomeOf } from './terminal-records.js';
 
 export class Ledger implements PaymentBook {
   readonly options: PaymentServiceOptions;
+  readonly crash: CrashHooks;
   readonly journal: Journal;
   readonly lock = new TerminalLock();
   /** Operations at the pin pad started by a customer or a cashier; a stop waits for them (lifecycle/drain.ts). */
@@ -38,6 +39,7 @@ export class Ledger implements PaymentBook {
 
   constructor(options: PaymentServiceOptions, events: EventEmitter<ServiceEvents>) {
     this.options = options;
+    this.crash = options.crash ?? NO_CRASHES;
     this.journal = options.journal;
     this.#events = events;
     this.#now = options.now ?? (() => new Date());
@@ -199,7 +201,7 @@ export class Ledger implements PaymentBook {
         this.#events.emit('payment', { ...base, phase: 'sent' });
         break;
       case 'wait':
-        (this.options.crash ?? NO_CRASHES).point('waiting');
+        this.crash.point('waiting');
         this.#events.emit('payment', { ...base, phase: 'wait' });
         break;
       case 'screen':
@@ -209,7 +211,7 @@ export class Ledger implements PaymentBook {
         this.journal.note(part.id, 'qr-shown', `expires ${new Date(event.expiresAt).toISOString()}`, {
           qr: { payload: event.payload, expiresAt: event.expiresAt },
         });
-        (this.options.crash ?? NO_CRASHES).point('qr-shown');
+        this.crash.point('qr-shown');
         this.#events.emit('payment', { ...base, phase: 'qr', qr: { payload: event.payload, expiresAt: event.expiresAt } });
         break;
       case 'method-switched':

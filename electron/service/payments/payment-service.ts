@@ -9,7 +9,6 @@ import type { PinpadDriver } from '../../../native/inpas/driver.js';
 import { ServiceError } from '../../contract/errors.js';
 import type { RefundPlanItem, ServiceOperationResult, SettlementResult } from '../../contract/types.js';
 import { TerminalFunctions } from '../closing/terminal-functions.js';
-import { NO_CRASHES } from '../crash-points.js';
 import type { LateWatchRow } from '../journal/late-watch-store.js';
 import type { Journal } from '../journal/journal.js';
 import type { Part, PartMethod, Receipt, ReceiptLine } from '../journal/part-lifecycle.js';
@@ -121,7 +120,7 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
     ledger.lock.claim(owner);
     let part: Part;
     try {
-      (this.options.crash ?? NO_CRASHES).point('before-journal');
+      this.#ledger.crash.point('before-journal');
       part = ledger.created(bind, () =>
         this.journal.createPart(
           { receiptId: receipt.id, kind: 'payment', method: input.method, amount: input.amount, needsEcrNumber: true, businessDay: ledger.today() },
@@ -171,16 +170,16 @@ export class PaymentService extends EventEmitter<ServiceEvents> {
 
   async #runSale(part: Part, driver: PinpadDriver, controller: AbortController): Promise<void> {
     const request = messageFromRecord(this.journal.partRequest(part.id)!);
-    (this.options.crash ?? NO_CRASHES).point('after-journal');
+    this.#ledger.crash.point('after-journal');
     // Journal before send: SENT is committed before the first byte is written.
     this.journal.transition(part.id, 'SENT', {}, 'sending');
-    (this.options.crash ?? NO_CRASHES).point('before-send');
+    this.#ledger.crash.point('before-send');
     const result = await driver.execute(
       request,
       { operation: 'sale', requestedMethod: part.method === 'sbp' ? 'sbp' : 'card', amount: part.amount, ecrNumber: part.ecrNumber! },
       { signal: controller.signal, onEvent: (event) => this.#ledger.relay(part, event) },
     );
-    (this.options.crash ?? NO_CRASHES).point('after-response');
+    this.#ledger.crash.point('after-response');
     this.#ledger.settle(part, result, 'sale');
   }
 

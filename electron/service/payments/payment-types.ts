@@ -70,6 +70,8 @@ export interface RefundItem {
  */
 export interface PaymentBook {
   readonly options: PaymentServiceOptions;
+  /** The crash hooks of this service (options.crash, or none armed). */
+  readonly crash: CrashHooks;
   readonly journal: Journal;
   readonly lock: TerminalLock;
   /** The service's clock. */

@@ -16,7 +16,6 @@ import type { DriverEvent, PinpadDriver } from '../../../native/inpas/driver.js'
 import type { Message } from '../../../native/inpas/message.js';
 import type { PinpadResult } from '../../../native/inpas/result.js';
 import { Tag } from '../../../native/inpas/tags.js';
-import { NO_CRASHES } from '../crash-points.js';
 import { ServiceError } from '../../contract/errors.js';
 import type { Journal, PartOutcome } from '../journal/journal.js';
 import { UNRESOLVED_STATES, type Part } from '../journal/part-lifecycle.js';
@@ -175,7 +174,7 @@ export class Recovery {
       abortGraceMs: ABORT_GRACE_MS,
       onEvent: (event) => this.#onQueryEvent(part, event, () => undefined),
     });
-    (this.#host.options.crash ?? NO_CRASHES).point('during-reversal');
+    this.#host.crash.point('during-reversal');
     const now = journal.getPart(part.id)!;
     if (!UNRESOLVED_STATES.has(now.state)) {
       // The pin pad's own answer came first; a cancel that then went through gave that money back.
